@@ -1,0 +1,110 @@
+// The child between clone() and execve(): the order of steps follows runc's init.
+// Each step either succeeds or reports itself to the parent and exits.
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include "child_internal.h"
+
+__attribute__((noreturn)) void shim_exec_process(const struct shim_plan *p, const char *exe);
+
+static void wait_for_parent(int sync_fd) {
+    char go;
+    ssize_t n;
+    do { n = recv(sync_fd, &go, 1, 0); } while (n < 0 && errno == EINTR);
+    if (n != 1) _exit(126);   // the parent gave up (rolled back): nothing to report to
+}
+
+static void join_namespaces(const struct shim_plan *p, int sync_fd) {
+    for (int i = 0; i < p->njoins; i++) {
+        int fd = open(p->joins[i].path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) shim_fail(sync_fd, errno, "opening namespace", p->joins[i].path);
+        if (setns(fd, p->joins[i].nstype) < 0) shim_fail(sync_fd, errno, "joining namespace", p->joins[i].path);
+        close(fd);
+    }
+}
+
+static void send_ready(int sync_fd) {
+    struct shim_msg m;
+    memset(&m, 0, sizeof m);
+    m.kind = SHIM_READY;
+    if (send(sync_fd, &m, sizeof m, MSG_NOSIGNAL) != (ssize_t)sizeof m) _exit(126);
+}
+
+// Block until `runtime start` opens the fifo for reading (runc's exec.fifo design).
+static void wait_for_start(const struct shim_plan *p) {
+    int fd;
+    do { fd = openat(p->exec_fifo_dirfd, p->exec_fifo_name, O_WRONLY | O_CLOEXEC); } while (fd < 0 && errno == EINTR);
+    if (fd < 0) shim_fail_late(errno, "opening exec fifo", p->exec_fifo_name);
+    if (write(fd, "0", 1) != 1) shim_fail_late(errno, "writing exec fifo", p->exec_fifo_name);
+    close(fd);
+    close(p->exec_fifo_dirfd);
+}
+
+// Close every inherited fd the plan does not name: the runtime's own (state-dir locks,
+// logs) must not live on in the container, where a held flock would block `start`.
+static void close_unneeded_fds(const struct shim_plan *p, int sync_fd) {
+    int keep[4] = { sync_fd, p->exec_fifo_dirfd, p->console_fd, -1 };
+    int n = 0;
+    int sorted[4];
+    for (int i = 0; i < 3; i++) if (keep[i] >= 0) sorted[n++] = keep[i];
+    for (int i = 1; i < n; i++)   // insertion sort: qsort may allocate
+        for (int j = i; j > 0 && sorted[j - 1] > sorted[j]; j--) { int t = sorted[j]; sorted[j] = sorted[j - 1]; sorted[j - 1] = t; }
+    unsigned int from = 3 + (unsigned int)(p->preserve_fds > 0 ? p->preserve_fds : 0);
+    for (int i = 0; i < n; i++) {
+        if ((unsigned int)sorted[i] < from) continue;
+        if ((unsigned int)sorted[i] > from) syscall(SYS_close_range, from, (unsigned int)sorted[i] - 1, 0);
+        from = (unsigned int)sorted[i] + 1;
+    }
+    syscall(SYS_close_range, from, ~0U, 0);
+}
+
+void shim_child_main(const struct shim_plan *p, int sync_fd) {
+    // Die with the runtime while it is still setting us up (kill -9 of `create` leaves nothing).
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    // Not dumpable: other container processes cannot open /proc/<us>/exe, which is still the
+    // runtime binary until execve (CVE-2019-5736). execve resets it.
+    prctl(PR_SET_DUMPABLE, 0);
+    if (getppid() == 1) _exit(126);
+    close_unneeded_fds(p, sync_fd);
+
+    wait_for_parent(sync_fd);
+    join_namespaces(p, sync_fd);
+    if (p->become_root) {
+        if (setresgid(0, 0, 0) < 0) shim_fail(sync_fd, errno, "setresgid(0) in the user namespace", NULL);
+        if (setresuid(0, 0, 0) < 0) shim_fail(sync_fd, errno, "setresuid(0) in the user namespace", NULL);
+    }
+    if (p->setsid && setsid() < 0) shim_fail(sync_fd, errno, "setsid", NULL);
+    if (p->hostname && sethostname(p->hostname, strlen(p->hostname)) < 0)
+        shim_fail(sync_fd, errno, "sethostname", p->hostname);
+    if (p->domainname && setdomainname(p->domainname, strlen(p->domainname)) < 0)
+        shim_fail(sync_fd, errno, "setdomainname", p->domainname);
+
+    if (p->setup_rootfs) shim_setup_rootfs(p, sync_fd);
+    if (p->cwd && chdir(p->cwd) < 0) {
+        // runc creates a missing cwd; a non-directory is an error.
+        if (errno != ENOENT || shim_mkdir_all(p->cwd, 0755) < 0 || chdir(p->cwd) < 0)
+            shim_fail(sync_fd, errno, "changing to cwd", p->cwd);
+    }
+    if (p->setup_rootfs) shim_finish_rootfs(p, sync_fd);
+
+    // Find the program now, so that a typo fails `create`, not a later `start`.
+    char exe[4096];
+    int err = shim_find_executable(p->argv[0], p->path_env, exe, sizeof exe);
+    if (err) shim_fail(sync_fd, err, "executable file not found:", p->argv[0]);
+
+    send_ready(sync_fd);
+    // The parent records the container, then lets go: only now may we outlive it.
+    wait_for_parent(sync_fd);
+    prctl(PR_SET_PDEATHSIG, 0);
+    close(sync_fd);   // the parent waits for this EOF before it exits
+    if (p->exec_fifo_dirfd >= 0) wait_for_start(p);
+    shim_exec_process(p, exe);
+}

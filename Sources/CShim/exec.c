@@ -1,0 +1,119 @@
+// Last steps before execve: identity, capabilities, no_new_privs, seccomp, fds.
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include "child_internal.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+int shim_find_executable(const char *file, const char *path_env, char *buf, size_t len) {
+    struct stat st;
+    if (strchr(file, '/')) {
+        shim_strlcpy(buf, file, len);
+        if (stat(buf, &st) < 0) return errno;
+        return S_ISDIR(st.st_mode) ? EACCES : 0;
+    }
+    const char *dirs = path_env && *path_env ? path_env : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    int err = ENOENT;
+    while (*dirs) {
+        const char *end = strchrnul(dirs, ':');
+        size_t n = (size_t)(end - dirs);
+        if (n + strlen(file) + 2 <= len) {
+            memcpy(buf, dirs, n);
+            buf[n] = 0;
+            if (n == 0) shim_strlcpy(buf, ".", len);
+            shim_strlcat(buf, "/", len);
+            shim_strlcat(buf, file, len);
+            if (stat(buf, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111)) return 0;
+        }
+        dirs = *end ? end + 1 : end;
+    }
+    return err;
+}
+
+static int capset_all(const struct shim_plan *p) {
+    struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+    struct __user_cap_data_struct data[2];
+    memset(data, 0, sizeof data);
+    for (int i = 0; i < 2; i++) {
+        data[i].effective = (uint32_t)(p->cap_effective >> (32 * i));
+        data[i].permitted = (uint32_t)(p->cap_permitted >> (32 * i));
+        data[i].inheritable = (uint32_t)(p->cap_inheritable >> (32 * i));
+    }
+    return (int)syscall(SYS_capset, &hdr, data);
+}
+
+static void drop_bounding(const struct shim_plan *p) {
+    for (int cap = 0; cap <= 63; cap++) {
+        if (p->cap_bounding & (1ULL << cap)) continue;
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+            shim_fail_late(errno, "dropping bounding capability", NULL);
+    }
+}
+
+static void set_identity(const struct shim_plan *p) {
+    if (p->apply_caps && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) shim_fail_late(errno, "PR_SET_KEEPCAPS", NULL);
+    if (p->set_groups && setgroups((size_t)p->ngroups, p->groups) < 0) shim_fail_late(errno, "setgroups", NULL);
+    if (setresgid(p->gid, p->gid, p->gid) < 0) shim_fail_late(errno, "setresgid", NULL);
+    if (setresuid(p->uid, p->uid, p->uid) < 0) shim_fail_late(errno, "setresuid", NULL);
+    if (p->umask >= 0) umask((mode_t)p->umask);
+}
+
+static void apply_caps(const struct shim_plan *p) {
+    if (!p->apply_caps) return;
+    if (capset_all(p) < 0) shim_fail_late(errno, "capset", NULL);
+    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+    for (int cap = 0; cap <= 63; cap++) {
+        if (!(p->cap_ambient & (1ULL << cap))) continue;
+        // A cap missing from permitted or inheritable cannot be ambient; runc skips it too.
+        (void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0);
+    }
+}
+
+static void load_seccomp(const struct shim_plan *p) {
+    if (!p->seccomp_filter) return;
+    struct sock_fprog prog = { p->seccomp_len, (struct sock_filter *)p->seccomp_filter };
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->seccomp_flags, &prog) < 0)
+        shim_fail_late(errno, "loading seccomp filter", NULL);
+}
+
+void shim_exec_process(const struct shim_plan *p, const char *exe) {
+    for (int i = 0; i < p->nrlimits; i++) {
+        struct rlimit rl = { p->rlimits[i].soft, p->rlimits[i].hard };
+        if (setrlimit(p->rlimits[i].resource, &rl) < 0) shim_fail_late(errno, "setrlimit", NULL);
+    }
+    if (p->console_fd >= 0) {
+        for (int fd = 0; fd < 3; fd++)
+            if (dup2(p->console_fd, fd) < 0) shim_fail_late(errno, "dup2 console", NULL);
+        if (ioctl(0, TIOCSCTTY, 0) < 0) shim_fail_late(errno, "TIOCSCTTY", NULL);
+    }
+    // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it while we still
+    // have it, as runc does (the profile must then allow the identity syscalls).
+    if (!p->no_new_privs) load_seccomp(p);
+    if (p->apply_caps) drop_bounding(p);
+    set_identity(p);
+    apply_caps(p);
+    if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) shim_fail_late(errno, "no_new_privs", NULL);
+    // Every fd but stdio (and preserved ones) closes on exec: no host fd or cwd leaks into
+    // the container (CVE-2024-21626).
+    unsigned int first = 3 + (unsigned int)(p->preserve_fds > 0 ? p->preserve_fds : 0);
+    if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+        for (int fd = (int)first; fd < 65536; fd++) fcntl(fd, F_SETFD, FD_CLOEXEC);
+    }
+    if (p->no_new_privs) load_seccomp(p);
+    execve(exe, (char *const *)p->argv, (char *const *)p->envp);
+    shim_fail_late(errno, "exec", exe);
+}

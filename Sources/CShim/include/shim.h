@@ -1,0 +1,144 @@
+// The plan the Swift side resolves and the C child walks between clone() and execve().
+// Every field is decided in Swift; C only executes it, with plain syscalls (no malloc,
+// no locks, nothing that is not async-signal-safe once the child exists).
+#ifndef RUNTIME_SHIM_H
+#define RUNTIME_SHIM_H
+
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/sysmacros.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+// Constants glibc only shows under _GNU_SOURCE, which Swift's Glibc module does not set.
+enum {
+    SHIM_CLONE_NEWNS = 0x00020000, SHIM_CLONE_NEWCGROUP = 0x02000000, SHIM_CLONE_NEWUTS = 0x04000000,
+    SHIM_CLONE_NEWIPC = 0x08000000, SHIM_CLONE_NEWUSER = 0x10000000, SHIM_CLONE_NEWPID = 0x20000000,
+    SHIM_CLONE_NEWNET = 0x40000000, SHIM_CLONE_NEWTIME = 0x00000080,
+    SHIM_O_PATH = 010000000,
+};
+static inline dev_t shim_makedev(unsigned int major, unsigned int minor) { return makedev(major, minor); }
+static inline int shim_pidfd_open(pid_t pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
+
+struct shim_mount {
+    const char *source;       // NULL for pseudo filesystems
+    const char *target;       // absolute host path (before pivot), already checked against symlink escapes
+    const char *fstype;       // NULL for bind mounts
+    const char *data;         // filesystem-specific options, or NULL
+    unsigned long flags;      // MS_* for the mount(2) call
+    unsigned long remount_flags; // non-zero: bind mounts are re-mounted with these (ro, nosuid, …)
+    unsigned long propagation;   // MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE (| MS_REC) or 0
+    int make_file;            // mount point is a file (bind of a file), not a directory
+};
+
+struct shim_device {
+    const char *path;         // absolute host path inside the rootfs
+    const char *bind_source;  // non-NULL: bind mount this host node instead of mknod (user namespaces)
+    mode_t mode;              // S_IFCHR/S_IFBLK/S_IFIFO | permissions
+    dev_t dev;
+    uid_t uid;
+    gid_t gid;
+};
+
+struct shim_symlink {
+    const char *target;
+    const char *linkpath;     // absolute host path inside the rootfs
+};
+
+struct shim_ns_join {
+    int nstype;               // CLONE_NEW*
+    const char *path;
+};
+
+struct shim_rlimit {
+    int resource;
+    uint64_t soft;
+    uint64_t hard;
+};
+
+struct shim_file_write {       // sysctl and similar single writes: path after pivot, value
+    const char *path;
+    const char *value;
+};
+
+struct shim_plan {
+    // Namespaces.
+    unsigned long clone_flags;          // CLONE_NEW* created by clone() (never CLONE_NEWTIME)
+    int new_time_ns;                    // created in the parent with unshare(), before clone
+    const char *time_offsets;           // written to /proc/self/timens_offsets, or NULL
+    const char *pid_ns_join;            // joined in the parent around clone (affects children only)
+    const struct shim_ns_join *joins;   // joined by the child; a user namespace comes first
+    int njoins;
+    int become_root;                    // setresuid/gid(0) once the id maps exist
+
+    const char *hostname;
+    const char *domainname;
+
+    // Filesystem, only when the child has its own mount namespace.
+    int setup_rootfs;
+    const char *rootfs;                 // absolute host path
+    unsigned long root_propagation;     // applied to "/" first (runc: MS_SLAVE|MS_REC)
+    unsigned long final_propagation;    // linux.rootfsPropagation after pivot, or 0
+    const struct shim_mount *mounts;
+    int nmounts;
+    const struct shim_device *devices;
+    int ndevices;
+    const struct shim_symlink *symlinks;
+    int nsymlinks;
+    int no_pivot;
+    const struct shim_file_write *sysctls;  // written before readonly paths
+    int nsysctls;
+    const char *const *masked_paths;        // container paths
+    int nmasked;
+    const char *const *readonly_paths;
+    int nreadonly;
+    int readonly_root;
+
+    // Process.
+    int exec_fifo_dirfd;                // -1: exec at once; else block opening the fifo until `start`
+    const char *exec_fifo_name;
+    const char *cwd;
+    const char *const *argv;            // NULL-terminated
+    const char *const *envp;            // NULL-terminated
+    const char *path_env;               // PATH used to find argv[0] when it has no '/'
+    const struct shim_rlimit *rlimits;
+    int nrlimits;
+    int set_groups;                     // 0 when setgroups is denied (user namespace without mapping)
+    const gid_t *groups;
+    int ngroups;
+    uid_t uid;
+    gid_t gid;
+    int umask;                          // -1: leave alone
+    int apply_caps;
+    uint64_t cap_bounding, cap_effective, cap_permitted, cap_inheritable, cap_ambient;
+    int no_new_privs;
+    const void *seccomp_filter;         // struct sock_filter[], compiled by the parent; NULL for none
+    unsigned short seccomp_len;
+    unsigned int seccomp_flags;         // SECCOMP_FILTER_FLAG_*
+    int seccomp_before_fifo;            // unused for now: seccomp is loaded right before execve
+    int setsid;
+    int console_fd;                     // -1 or the pty slave to become fds 0-2 and controlling tty
+    int preserve_fds;                   // fds 3 .. 3+n-1 stay open across execve
+    int sync_fd_hint;                   // filled by shim_spawn; ignore
+};
+
+// Messages the child sends up the sync socket.
+enum shim_msg_kind { SHIM_READY = 1, SHIM_ERROR = 2 };
+struct shim_msg {
+    int32_t kind;
+    int32_t err;                        // errno of the failing step
+    char what[480];                     // which step, on what path
+};
+
+// Parent side: clone the child, which blocks until shim_release(). Returns the pid (> 0),
+// or -errno. *sync_fd receives the parent's end of the socketpair.
+pid_t shim_spawn(const struct shim_plan *plan, int *sync_fd);
+// Let the child go on: first after id maps and cgroup placement, again once the container
+// is recorded (the child then drops its parent-death signal and closes its end).
+int shim_release(int sync_fd);
+// Wait for READY or ERROR. Returns 0 and fills msg; -errno on I/O failure (child died: EPIPE).
+int shim_wait(int sync_fd, struct shim_msg *msg);
+
+// After the second release: wait until the child has closed its end (it no longer dies with us).
+int shim_wait_detached(int sync_fd);
+#endif

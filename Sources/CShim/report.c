@@ -1,0 +1,52 @@
+// How the child says what went wrong: a message up the sync socket while `create` waits,
+// or a line on stderr once it has returned (after the exec fifo).
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include "child_internal.h"
+
+void shim_fail(int sync_fd, int err, const char *step, const char *path) {
+    struct shim_msg m;
+    memset(&m, 0, sizeof m);
+    m.kind = SHIM_ERROR;
+    m.err = err;
+    shim_strlcpy(m.what, step, sizeof m.what);
+    if (path) {
+        shim_strlcat(m.what, " ", sizeof m.what);
+        shim_strlcat(m.what, path, sizeof m.what);
+    }
+    (void)!send(sync_fd, &m, sizeof m, MSG_NOSIGNAL);
+    _exit(127);
+}
+
+static const char *errno_text(int err) {
+    switch (err) {
+    case ENOENT: return "no such file or directory";
+    case EACCES: return "permission denied";
+    case EPERM: return "operation not permitted";
+    case ENOEXEC: return "exec format error";
+    case ENOTDIR: return "not a directory";
+    case EISDIR: return "is a directory";
+    case ENOMEM: return "out of memory";
+    case E2BIG: return "argument list too long";
+    case ELOOP: return "too many levels of symbolic links";
+    case ETXTBSY: return "text file busy";
+    case EINVAL: return "invalid argument";
+    default: return "error";
+    }
+}
+
+void shim_fail_late(int err, const char *step, const char *path) {
+    char line[600] = "runtime: ";
+    shim_strlcat(line, step, sizeof line);
+    if (path) {
+        shim_strlcat(line, " ", sizeof line);
+        shim_strlcat(line, path, sizeof line);
+    }
+    shim_strlcat(line, ": ", sizeof line);
+    shim_strlcat(line, errno_text(err), sizeof line);
+    shim_strlcat(line, "\n", sizeof line);
+    (void)!write(2, line, strlen(line));
+    _exit(err == ENOENT ? 127 : 126);
+}

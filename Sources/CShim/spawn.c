@@ -1,0 +1,80 @@
+// Parent side of the start-up: namespaces that only affect children (joining a pid
+// namespace, a new time namespace) are entered around clone(), then restored.
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include "child_internal.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+static int write_file(const char *path, const char *value) {
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return -errno;
+    ssize_t n = write(fd, value, strlen(value));
+    int err = n < 0 ? -errno : 0;
+    close(fd);
+    return err;
+}
+
+pid_t shim_spawn(const struct shim_plan *p, int *sync_fd) {
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) return -errno;
+
+    int saved_pid_ns = -1, saved_time_ns = -1, err = 0;
+    if (p->pid_ns_join) {
+        saved_pid_ns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+        int fd = open(p->pid_ns_join, O_RDONLY | O_CLOEXEC);
+        if (saved_pid_ns < 0 || fd < 0 || setns(fd, CLONE_NEWPID) < 0) err = -errno;
+        if (fd >= 0) close(fd);
+    }
+    if (!err && p->new_time_ns) {
+        saved_time_ns = open("/proc/self/ns/time", O_RDONLY | O_CLOEXEC);
+        if (saved_time_ns < 0 || unshare(CLONE_NEWTIME) < 0) err = -errno;
+        else if (p->time_offsets) err = write_file("/proc/self/timens_offsets", p->time_offsets);
+    }
+
+    pid_t pid = err ? err : (pid_t)syscall(SYS_clone, p->clone_flags | SIGCHLD, 0, 0, 0, 0);
+    if (pid == 0) {
+        close(sv[0]);
+        shim_child_main(p, sv[1]);
+    }
+    if (pid < 0 && !err) pid = -errno;
+
+    // Restore what clone() inherited, so later children (hooks) run in the runtime's namespaces.
+    if (saved_pid_ns >= 0) { (void)setns(saved_pid_ns, CLONE_NEWPID); close(saved_pid_ns); }
+    if (saved_time_ns >= 0) { (void)setns(saved_time_ns, CLONE_NEWTIME); close(saved_time_ns); }
+
+    close(sv[1]);
+    if (pid < 0) { close(sv[0]); return pid; }
+    *sync_fd = sv[0];
+    return pid;
+}
+
+int shim_release(int sync_fd) {
+    char go = 'g';
+    return send(sync_fd, &go, 1, MSG_NOSIGNAL) == 1 ? 0 : -errno;
+}
+
+int shim_wait(int sync_fd, struct shim_msg *msg) {
+    for (;;) {
+        ssize_t n = recv(sync_fd, msg, sizeof *msg, 0);
+        if (n == (ssize_t)sizeof *msg) return 0;
+        if (n < 0 && errno == EINTR) continue;
+        return n == 0 ? -EPIPE : (n < 0 ? -errno : -EPROTO);
+    }
+}
+
+int shim_wait_detached(int sync_fd) {
+    char c;
+    ssize_t n;
+    do { n = recv(sync_fd, &c, 1, 0); } while (n < 0 && errno == EINTR);
+    return n == 0 ? 0 : (n < 0 ? -errno : -EPROTO);
+}

@@ -1,0 +1,184 @@
+import Glibc
+
+/// Reads and writes of cgroupfs files. The kernel parses each write() on its own,
+/// so a value is always handed over in exactly one write() (a multi-line value is
+/// split by the caller, one write per line, as runc's WriteFileByLine does).
+enum CgroupFile {
+    static func write(_ dir: String, _ file: String, _ value: String) throws {
+        try write(path: dir + "/" + file, value)
+    }
+
+    static func write(path: String, _ value: String) throws {
+        let fd = retryEINTR { open(path, O_WRONLY | O_TRUNC | O_CLOEXEC) }
+        if fd < 0 { throw CgroupError.writing(value, to: path, errno) }
+        defer { close(fd) }
+        let bytes = Array(value.utf8)
+        let n = bytes.withUnsafeBytes { buf in
+            retryEINTR { Glibc.write(fd, buf.baseAddress, buf.count) }
+        }
+        if n < 0 { throw CgroupError.writing(value, to: path, errno) }
+        if n != bytes.count {
+            throw CgroupError("writing \(quoted(value)) to \(path): short write (\(n) of \(bytes.count) bytes)")
+        }
+    }
+
+    static func read(_ dir: String, _ file: String) throws -> String {
+        try read(path: dir + "/" + file)
+    }
+
+    static func read(path: String) throws -> String {
+        let fd = retryEINTR { open(path, O_RDONLY | O_CLOEXEC) }
+        if fd < 0 { throw CgroupError.sys("reading \(path)", errno) }
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 8192)
+        while true {
+            let n = buf.withUnsafeMutableBytes { b in
+                retryEINTR { Glibc.read(fd, b.baseAddress, b.count) }
+            }
+            if n < 0 { throw CgroupError.sys("reading \(path)", errno) }
+            if n == 0 { break }
+            out.append(contentsOf: buf[0..<n])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A file holding one number; "max" reads as UInt64.max (as runc's GetCgroupParamUint).
+    static func readUInt(_ dir: String, _ file: String) throws -> UInt64 {
+        let text = try read(dir, file).trimmingWhitespace()
+        if let v = parseUInt(text) { return v }
+        throw CgroupError("reading \(dir)/\(file): cannot parse \(quoted(text)) as a number")
+    }
+
+    /// Like readUInt, but a missing file or unparsable value gives nil.
+    static func readUIntIfPresent(_ dir: String, _ file: String) -> UInt64? {
+        guard let text = try? read(dir, file) else { return nil }
+        return parseUInt(text.trimmingWhitespace())
+    }
+
+    /// Files of "key value" lines (memory.stat, cpu.stat, memory.events …).
+    static func readKeyValues(_ dir: String, _ file: String) throws -> [String: UInt64] {
+        parseKeyValues(try read(dir, file))
+    }
+
+    static func exists(_ path: String) -> Bool {
+        access(path, F_OK) == 0
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Names of every entry of `path` except "." and "..", sorted.
+    static func entries(_ path: String) -> [String] {
+        guard let dir = opendir(path) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    /// Names of the subdirectories of `path` (child cgroups), sorted.
+    static func subdirectories(_ path: String) -> [String] {
+        guard let dir = opendir(path) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name == "." || name == ".." { continue }
+            if entry.pointee.d_type == UInt8(DT_DIR) {
+                names.append(name)
+            } else if entry.pointee.d_type == UInt8(DT_UNKNOWN), isDirectory(path + "/" + name) {
+                names.append(name)
+            }
+        }
+        return names.sorted()
+    }
+}
+
+func retryEINTR<T: BinaryInteger>(_ body: () -> T) -> T {
+    while true {
+        let r = body()
+        if r < 0 && errno == EINTR { continue }
+        return r
+    }
+}
+
+func parseUInt(_ text: String) -> UInt64? {
+    if text == "max" { return UInt64.max }
+    return UInt64(text)
+}
+
+func parseKeyValues(_ text: String) -> [String: UInt64] {
+    var out: [String: UInt64] = [:]
+    for line in text.split(separator: "\n") {
+        let f = line.split(separator: " ", omittingEmptySubsequences: true)
+        guard f.count == 2, let v = parseUInt(String(f[1])) else { continue }
+        out[String(f[0])] = v
+    }
+    return out
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        let ws: (Character) -> Bool = { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }
+        guard let start = firstIndex(where: { !ws($0) }) else { return "" }
+        let end = lastIndex(where: { !ws($0) })!
+        return String(self[start...end])
+    }
+}
+
+/// Lexical path cleaning as Go's filepath.Clean: no "." or "..", no double
+/// slashes, no trailing slash. ".." at the root of an absolute path stays at the root.
+func cleanPath(_ path: String) -> String {
+    if path.isEmpty { return "." }
+    let absolute = path.hasPrefix("/")
+    var parts: [Substring] = []
+    for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+        if part == "." { continue }
+        if part == ".." {
+            if let last = parts.last, last != ".." {
+                parts.removeLast()
+            } else if !absolute {
+                parts.append(part)
+            }
+            continue
+        }
+        parts.append(part)
+    }
+    let joined = parts.joined(separator: "/")
+    if absolute { return "/" + joined }
+    return joined.isEmpty ? "." : joined
+}
+
+/// runc's utils.CleanPath: like cleanPath, but a relative path is first anchored
+/// at "/" so that "../../etc" cannot climb out of the directory it is joined to.
+/// Returns "" for an empty input, a relative path for a relative input.
+func safeCgroupPath(_ path: String) -> String {
+    if path.isEmpty { return "" }
+    if path.hasPrefix("/") { return cleanPath(path) }
+    let anchored = cleanPath("/" + path)
+    return String(anchored.dropFirst())
+}
+
+/// Joins `base` and `rel` (either may be absolute; rel is treated as relative).
+func joinPath(_ base: String, _ rel: String) -> String {
+    let r = rel.drop(while: { $0 == "/" })
+    if r.isEmpty { return cleanPath(base) }
+    return cleanPath(base + "/" + r)
+}
+
+func parentPath(_ path: String) -> String {
+    let c = cleanPath(path)
+    guard let idx = c.lastIndex(of: "/") else { return "." }
+    if idx == c.startIndex { return "/" }
+    return String(c[..<idx])
+}

@@ -1,0 +1,105 @@
+import CShim
+import Glibc
+
+/// Owns the C memory behind a `struct shim_plan` for as long as the spawn needs it.
+/// The child gets a copy-on-write image of it, so the pointers stay valid there too.
+final class CPlan {
+    private(set) var raw = shim_plan()
+    private var allocations: [UnsafeMutableRawPointer] = []
+
+    init(_ plan: LaunchPlan, fifoDirFD: Int32) {
+        raw.clone_flags = UInt(UInt32(bitPattern: plan.cloneFlags))
+        raw.new_time_ns = plan.newTimeNamespace ? 1 : 0
+        raw.time_offsets = string(plan.timeOffsets)
+        raw.pid_ns_join = string(plan.pidNamespaceJoin)
+        raw.joins = UnsafePointer(array(plan.joins.map { shim_ns_join(nstype: $0.type, path: string($0.path)) }))
+        raw.njoins = Int32(plan.joins.count)
+        raw.become_root = plan.becomeRoot ? 1 : 0
+        raw.hostname = string(plan.hostname)
+        raw.domainname = string(plan.domainname)
+
+        raw.setup_rootfs = plan.setupRootfs ? 1 : 0
+        raw.rootfs = string(plan.rootfs)
+        raw.root_propagation = plan.rootPropagation
+        raw.final_propagation = plan.finalPropagation
+        raw.mounts = UnsafePointer(array(plan.mounts.map {
+            shim_mount(source: string($0.source), target: string($0.target), fstype: string($0.fstype),
+                       data: string($0.data), flags: $0.flags, remount_flags: $0.remountFlags,
+                       propagation: $0.propagation, make_file: $0.makeFile ? 1 : 0)
+        }))
+        raw.nmounts = Int32(plan.mounts.count)
+        raw.devices = UnsafePointer(array(plan.devices.map {
+            shim_device(path: string($0.path), bind_source: string($0.bindSource), mode: $0.mode,
+                        dev: shim_makedev($0.major, $0.minor), uid: $0.uid, gid: $0.gid)
+        }))
+        raw.ndevices = Int32(plan.devices.count)
+        raw.symlinks = UnsafePointer(array(plan.symlinks.map { shim_symlink(target: string($0.target), linkpath: string($0.link)) }))
+        raw.nsymlinks = Int32(plan.symlinks.count)
+        raw.no_pivot = plan.noPivot ? 1 : 0
+        raw.sysctls = UnsafePointer(array(plan.sysctls.map { shim_file_write(path: string($0.path), value: string($0.value)) }))
+        raw.nsysctls = Int32(plan.sysctls.count)
+        raw.masked_paths = stringArray(plan.maskedPaths)
+        raw.nmasked = Int32(plan.maskedPaths.count)
+        raw.readonly_paths = stringArray(plan.readonlyPaths)
+        raw.nreadonly = Int32(plan.readonlyPaths.count)
+        raw.readonly_root = plan.readonlyRoot ? 1 : 0
+
+        raw.exec_fifo_dirfd = fifoDirFD
+        raw.exec_fifo_name = string(StateStore.fifoName)
+        raw.cwd = string(plan.cwd)
+        raw.argv = stringArray(plan.argv)
+        raw.envp = stringArray(plan.env)
+        raw.path_env = string(plan.pathEnv)
+        raw.rlimits = UnsafePointer(array(plan.rlimits.map { shim_rlimit(resource: $0.resource, soft: $0.soft, hard: $0.hard) }))
+        raw.nrlimits = Int32(plan.rlimits.count)
+        raw.set_groups = plan.setGroups ? 1 : 0
+        raw.groups = UnsafePointer(array(plan.groups))
+        raw.ngroups = Int32(plan.groups.count)
+        raw.uid = plan.uid
+        raw.gid = plan.gid
+        raw.umask = plan.umask
+        if let caps = plan.capabilities {
+            raw.apply_caps = 1
+            raw.cap_bounding = caps.bounding
+            raw.cap_effective = caps.effective
+            raw.cap_permitted = caps.permitted
+            raw.cap_inheritable = caps.inheritable
+            raw.cap_ambient = caps.ambient
+        }
+        raw.no_new_privs = plan.noNewPrivileges ? 1 : 0
+        if let filter = plan.seccompFilter {
+            raw.seccomp_filter = UnsafeRawPointer(array(filter))
+            raw.seccomp_len = UInt16(filter.count / 8)   // sizeof(struct sock_filter)
+            raw.seccomp_flags = plan.seccompFlags
+        }
+        raw.setsid = plan.setsid ? 1 : 0
+        raw.console_fd = plan.consoleFD
+        raw.preserve_fds = plan.preserveFDs
+    }
+
+    deinit { allocations.forEach { free($0) } }
+
+    private func string(_ s: String?) -> UnsafePointer<CChar>? {
+        guard let s else { return nil }
+        let p = strdup(s)!
+        allocations.append(UnsafeMutableRawPointer(p))
+        return UnsafePointer(p)
+    }
+
+    private func array<T>(_ values: [T]) -> UnsafeMutablePointer<T>? {
+        guard !values.isEmpty else { return nil }
+        let p = UnsafeMutablePointer<T>.allocate(capacity: values.count)
+        p.initialize(from: values, count: values.count)
+        allocations.append(UnsafeMutableRawPointer(p))
+        return p
+    }
+
+    /// NULL-terminated, as execve wants.
+    private func stringArray(_ values: [String]) -> UnsafePointer<UnsafePointer<CChar>?>? {
+        let p = UnsafeMutablePointer<UnsafePointer<CChar>?>.allocate(capacity: values.count + 1)
+        for (i, v) in values.enumerated() { (p + i).initialize(to: string(v)) }
+        (p + values.count).initialize(to: nil)
+        allocations.append(UnsafeMutableRawPointer(p))
+        return UnsafePointer(p)
+    }
+}

@@ -1,0 +1,95 @@
+import Cgroups
+import CShim
+import Glibc
+import OCISpec
+
+/// `create`: decode → validate → plan → apply. Anything done is undone if a later step fails.
+public struct CreateRequest: Sendable {
+    public var id: String
+    public var bundle: String
+    public var pidFile: String?
+    public var noPivot = false
+    public var preserveFDs: Int32 = 0
+    public init(id: String, bundle: String, pidFile: String? = nil) {
+        self.id = id
+        self.bundle = bundle
+        self.pidFile = pidFile
+    }
+}
+
+/// A container process this runtime started: still our child until we exit.
+public struct SpawnedContainer {
+    public let record: ContainerRecord
+}
+
+extension ContainerRuntime {
+    /// Loads and validates a bundle; nothing on the system is touched.
+    public static func loadBundle(_ bundle: String) throws -> Spec {
+        let spec: Spec
+        do { spec = try SpecLoader.load(bundle: bundle) } catch { throw RuntimeError(String(describing: error)) }
+        if let issue = SpecValidator.validate(spec, bundle: bundle).first { throw RuntimeError(issue.description) }
+        return spec
+    }
+
+    @discardableResult
+    public func create(_ request: CreateRequest) throws -> SpawnedContainer {
+        do { try ContainerID.validate(request.id) } catch { throw RuntimeError(String(describing: error)) }
+        let bundle = FileIO.absolute(request.bundle)
+        let spec = try Self.loadBundle(bundle)
+
+        let lock = try store.createDirectory(request.id)
+        let rollback = Rollback()
+        rollback.add { [store] in store.remove(request.id) }
+
+        let layout = try CgroupLayout.detect()
+        let cgroup = try Cgroups.manager(cgroupsPath: spec.linux?.cgroupsPath, containerID: request.id, layout: layout)
+        var record = ContainerRecord(
+            ociVersion: spec.ociVersion ?? Spec.version, id: request.id, pid: 0, startTime: 0,
+            bundle: bundle, rootfs: "", created: Timestamp.now(), owner: Self.ownerName(),
+            annotations: spec.annotations, cgroup: cgroup.handle.withPlannedCreations(), spec: spec)
+        // Recorded before anything exists, so `delete --force` can clean up after a killed create.
+        try store.save(record)
+        rollback.add { [record] in try? Cgroups.open(record.cgroup!).destroy() }
+        try cgroup.create()
+        record.cgroup = cgroup.handle
+        if let resources = EffectiveResources.of(spec) { try cgroup.apply(resources, isUpdate: false) }
+
+        var options = Planner.Options(noPivot: request.noPivot, preserveFDs: request.preserveFDs)
+        options.cgroupHierarchies = cgroup.handle.mountHierarchies()
+        let planner = Planner(spec: spec, bundle: bundle, options: options)
+        let plan = try planner.plan()
+        record.rootfs = plan.rootfs
+
+        guard mkfifo(store.fifoPath(request.id), 0o622) == 0 else { throw RuntimeError.errno("creating exec fifo") }
+        let dirFD = open(store.directory(request.id), Int32(SHIM_O_PATH) | O_DIRECTORY | O_CLOEXEC)
+        guard dirFD >= 0 else { throw RuntimeError.errno("opening \(store.directory(request.id))") }
+        defer { close(dirFD) }
+
+        let spawner = Spawner(plan: plan, fifoDirFD: dirFD)
+        let pid = try spawner.spawn()
+        rollback.add { Glibc.kill(pid, SIGKILL); var status: Int32 = 0; waitpid(pid, &status, 0) }
+        try spawner.writeIDMaps()
+        try cgroup.addProcess(pid)
+        try spawner.setOOMScoreAdj()
+        try spawner.releaseAndWaitReady()
+
+        record.pid = pid
+        record.startTime = ProcStat(pid: pid)?.startTime ?? 0
+        try store.save(record)
+        if let pidFile = request.pidFile { try Self.writePidFile(pidFile, pid: pid) }
+        try spawner.detach()
+        rollback.disarm()
+        _ = lock
+        return SpawnedContainer(record: record)
+    }
+
+    static func writePidFile(_ path: String, pid: Int32) throws {
+        try FileIO.writeAtomically(FileIO.absolute(path), Array(String(pid).utf8), mode: 0o644)
+    }
+
+    static func ownerName() -> String {
+        let uid = getuid()
+        if let pw = getpwuid(uid), let name = pw.pointee.pw_name { return String(cString: name) }
+        return String(uid)
+    }
+}

@@ -1,0 +1,102 @@
+import Glibc
+
+/// Small file helpers over plain syscalls (no Foundation on the start-up path).
+public enum FileIO {
+    public static func read(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 { if Glibc.errno == EINTR { continue }; return nil }
+            if n == 0 { return out }
+            out.append(contentsOf: buf[0..<n])
+        }
+    }
+
+    public static func readString(_ path: String) -> String? {
+        read(path).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// One write() of the whole value, as kernel interface files want.
+    public static func write(_ path: String, _ bytes: some Collection<UInt8>, flags: Int32 = O_WRONLY | O_CLOEXEC | O_TRUNC, mode: mode_t = 0o644) throws {
+        let fd = open(path, flags, mode)
+        guard fd >= 0 else { throw RuntimeError.errno("opening \(path)") }
+        defer { close(fd) }
+        let data = Array(bytes)
+        let n = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        if n != data.count { throw RuntimeError.errno("writing \(path)") }
+    }
+
+    public static func write(_ path: String, _ string: String) throws {
+        try write(path, Array(string.utf8))
+    }
+
+    /// Write to a temporary file, fsync, rename: readers never see half a file.
+    public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o600) throws {
+        let tmp = path + ".tmp"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw RuntimeError.errno("creating \(tmp)") }
+        let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        let ok = n == bytes.count && fsync(fd) == 0
+        let err = Glibc.errno
+        close(fd)
+        guard ok else { unlink(tmp); throw RuntimeError.errno("writing \(tmp)", err) }
+        guard rename(tmp, path) == 0 else { throw RuntimeError.errno("renaming \(tmp)") }
+    }
+
+    public static func exists(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0
+    }
+
+    public static func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// rm -rf for the runtime's own state directory (small, no symlinks followed).
+    public static func removeTree(_ path: String) {
+        if unlink(path) == 0 || Glibc.errno == ENOENT { return }
+        if let dir = opendir(path) {
+            while let entry = readdir(dir) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+                if name == "." || name == ".." { continue }
+                removeTree(path + "/" + name)
+            }
+            closedir(dir)
+        }
+        rmdir(path)
+    }
+
+    public static func listDirectory(_ path: String) -> [String] {
+        guard let dir = opendir(path) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    public static func absolute(_ path: String) -> String {
+        if path.hasPrefix("/") { return normalize(path) }
+        var buf = [CChar](repeating: 0, count: Int(PATH_MAX))
+        guard getcwd(&buf, buf.count) != nil else { return normalize("/" + path) }
+        return normalize(String(cString: buf) + "/" + path)
+    }
+
+    /// Lexical clean-up: "a/./b/../c" → "/a/c".
+    public static func normalize(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/") {
+            if part == "." { continue }
+            if part == ".." { _ = parts.popLast(); continue }
+            parts.append(part)
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+}

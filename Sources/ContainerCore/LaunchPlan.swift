@@ -1,0 +1,73 @@
+/// The fully resolved start-up: every decision made, nothing left for C to interpret.
+/// Built by `Planner`, turned into `struct shim_plan` by `CPlan`.
+public struct LaunchPlan: Sendable {
+    public struct PlannedMount: Sendable, Equatable {
+        var source: String?
+        var target: String          // host path inside the rootfs
+        var fstype: String?
+        var data: String?
+        var flags: UInt
+        var remountFlags: UInt = 0
+        var propagation: UInt = 0
+        var makeFile = false
+    }
+    public struct PlannedDevice: Sendable, Equatable {
+        var path: String            // host path inside the rootfs
+        var bindSource: String?
+        var mode: UInt32
+        var major: UInt32
+        var minor: UInt32
+        var uid: UInt32 = 0
+        var gid: UInt32 = 0
+    }
+    public struct Capabilities: Sendable, Equatable {
+        var bounding: UInt64 = 0, effective: UInt64 = 0, permitted: UInt64 = 0
+        var inheritable: UInt64 = 0, ambient: UInt64 = 0
+    }
+
+    // Namespaces
+    var cloneFlags: Int32 = 0
+    var newTimeNamespace = false
+    var timeOffsets: String?
+    var pidNamespaceJoin: String?
+    var joins: [(type: Int32, path: String)] = []
+    var uidMap: String?             // written by the parent into /proc/<pid>/uid_map
+    var gidMap: String?
+    var becomeRoot = false
+    var hostname: String?
+    var domainname: String?
+
+    // Filesystem
+    var setupRootfs = false
+    var rootfs = ""
+    var rootPropagation: UInt = 0
+    var finalPropagation: UInt = 0
+    var mounts: [PlannedMount] = []
+    var devices: [PlannedDevice] = []
+    var symlinks: [(target: String, link: String)] = []
+    var noPivot = false
+    var sysctls: [(path: String, value: String)] = []
+    var maskedPaths: [String] = []
+    var readonlyPaths: [String] = []
+    var readonlyRoot = false
+
+    // Process
+    var cwd = "/"
+    var argv: [String] = []
+    var env: [String] = []
+    var pathEnv: String?
+    var rlimits: [(resource: Int32, soft: UInt64, hard: UInt64)] = []
+    var setGroups = true
+    var groups: [UInt32] = []
+    var uid: UInt32 = 0
+    var gid: UInt32 = 0
+    var umask: Int32 = -1
+    var capabilities: Capabilities?
+    var noNewPrivileges = false
+    var seccompFilter: [UInt8]?     // struct sock_filter[], compiled in Swift
+    var seccompFlags: UInt32 = 0
+    var oomScoreAdj: Int?
+    var setsid = true
+    var consoleFD: Int32 = -1
+    var preserveFDs: Int32 = 0
+}

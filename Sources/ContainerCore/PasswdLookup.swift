@@ -1,0 +1,12 @@
+/// HOME for the process when config.json does not set it: the user's entry in the
+/// container's /etc/passwd, else "/" (runc's behaviour).
+enum PasswdLookup {
+    static func home(uid: UInt32, rootfs: String) -> String {
+        guard let text = FileIO.readString(rootfs + "/etc/passwd") else { return "/" }
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: ":", omittingEmptySubsequences: false)
+            if fields.count >= 6, UInt32(fields[2]) == uid, !fields[5].isEmpty { return String(fields[5]) }
+        }
+        return "/"
+    }
+}

@@ -1,0 +1,176 @@
+import CShim
+import Glibc
+import OCISpec
+
+let CLONE_NEWPID = Int32(SHIM_CLONE_NEWPID)
+let CLONE_NEWNS = Int32(SHIM_CLONE_NEWNS)
+let CLONE_NEWUTS = Int32(SHIM_CLONE_NEWUTS)
+let CLONE_NEWUSER = Int32(SHIM_CLONE_NEWUSER)
+
+/// decode → validate → **plan** → apply: turns a validated Spec into a LaunchPlan.
+/// Everything that can be decided before clone() is decided here, in Swift.
+public struct Planner {
+    public struct Options: Sendable {
+        public var noPivot = false
+        public var preserveFDs: Int32 = 0
+        /// The container's cgroup directories on the host, for a `cgroup` mount inside.
+        public var cgroupHierarchies: [CgroupMountPlanner.Hierarchy] = []
+        public init(noPivot: Bool = false, preserveFDs: Int32 = 0) {
+            self.noPivot = noPivot
+            self.preserveFDs = preserveFDs
+        }
+    }
+
+    static let namespaceFlags: [String: Int32] = [
+        "pid": CLONE_NEWPID, "network": Int32(SHIM_CLONE_NEWNET), "mount": CLONE_NEWNS,
+        "ipc": Int32(SHIM_CLONE_NEWIPC), "uts": CLONE_NEWUTS, "user": CLONE_NEWUSER,
+        "cgroup": Int32(SHIM_CLONE_NEWCGROUP), "time": Int32(SHIM_CLONE_NEWTIME),
+    ]
+
+    let spec: Spec
+    let bundle: String
+    let rootfs: String
+    let options: Options
+
+    public init(spec: Spec, bundle: String, options: Options = Options()) {
+        self.spec = spec
+        self.bundle = bundle
+        let root = spec.root?.path ?? "rootfs"
+        self.rootfs = FileIO.absolute(root.hasPrefix("/") ? root : bundle + "/" + root)
+        self.options = options
+    }
+
+    public func plan() throws -> LaunchPlan {
+        var plan = LaunchPlan()
+        plan.rootfs = rootfs
+        planNamespaces(&plan)
+        if plan.cloneFlags & CLONE_NEWNS != 0 {
+            try planFilesystem(&plan)
+        }
+        try planProcess(&plan)
+        return plan
+    }
+
+    private func planNamespaces(_ plan: inout LaunchPlan) {
+        for ns in spec.linux?.namespaces ?? [] {
+            guard let flag = Self.namespaceFlags[ns.type] else { continue }  // validated before
+            if let path = ns.path, !path.isEmpty {
+                if ns.type == "pid" { plan.pidNamespaceJoin = path }
+                else { plan.joins.append((flag, path)) }
+            } else if ns.type == "time" {
+                plan.newTimeNamespace = true
+            } else {
+                plan.cloneFlags |= flag
+            }
+        }
+        // The user namespace must be joined first: it owns the others.
+        plan.joins.sort { ($0.type == CLONE_NEWUSER ? 0 : 1) < ($1.type == CLONE_NEWUSER ? 0 : 1) }
+        if let offsets = spec.linux?.timeOffsets, plan.newTimeNamespace {
+            plan.timeOffsets = offsets.sorted { $0.key < $1.key }
+                .map { "\($0.key) \($0.value.secs ?? 0) \($0.value.nanosecs ?? 0)" }
+                .joined(separator: "\n")
+        }
+        if plan.cloneFlags & CLONE_NEWUSER != 0 {
+            plan.uidMap = Self.idMap(spec.linux?.uidMappings)
+            plan.gidMap = Self.idMap(spec.linux?.gidMappings)
+            plan.becomeRoot = (spec.linux?.uidMappings ?? []).contains { $0.containerID == 0 }
+                && (spec.linux?.gidMappings ?? []).contains { $0.containerID == 0 }
+        }
+        if plan.cloneFlags & CLONE_NEWUTS != 0 {
+            plan.hostname = spec.hostname
+            plan.domainname = spec.domainname
+        }
+    }
+
+    static func idMap(_ mappings: [LinuxIDMapping]?) -> String? {
+        guard let mappings, !mappings.isEmpty else { return nil }
+        return mappings.map { "\($0.containerID) \($0.hostID) \($0.size)\n" }.joined()
+    }
+
+    private func planFilesystem(_ plan: inout LaunchPlan) throws {
+        plan.setupRootfs = true
+        plan.noPivot = options.noPivot
+        let propagation = spec.linux?.rootfsPropagation.flatMap { MountOptions.propagationFlags[$0] }
+        // Until pivot_root the host's mounts must not see ours: slave unless asked otherwise.
+        plan.rootPropagation = UInt(MS_REC) | (propagation.map { $0 & ~UInt(MS_REC) } ?? UInt(MS_SLAVE))
+        if plan.rootPropagation & UInt(MS_SHARED) != 0 { plan.rootPropagation = UInt(MS_REC | MS_PRIVATE) }
+        plan.finalPropagation = propagation ?? 0
+        plan.readonlyRoot = spec.root?.readonly ?? false
+
+        let userns = plan.cloneFlags & CLONE_NEWUSER != 0 || plan.joins.contains { $0.type == CLONE_NEWUSER }
+        for (index, mount) in (spec.mounts ?? []).enumerated() {
+            plan.mounts += try planMount(mount, index: index)
+        }
+        let devices = try DevicePlanner(rootfs: rootfs, spec: spec, userNamespace: userns)
+        plan.devices = try devices.devices()
+        plan.symlinks = try devices.symlinks(mounts: plan.mounts)
+        plan.maskedPaths = spec.linux?.maskedPaths ?? []
+        plan.readonlyPaths = spec.linux?.readonlyPaths ?? []
+        plan.sysctls = (spec.linux?.sysctl ?? [:]).sorted { $0.key < $1.key }.map {
+            ("/proc/sys/" + $0.key.split(separator: ".").joined(separator: "/"), $0.value)
+        }
+    }
+
+    func planMount(_ mount: Mount, index: Int) throws -> [LaunchPlan.PlannedMount] {
+        let destination = mount.destination ?? ""
+        let target = try SecureJoin.resolve(rootfs: rootfs, destination)
+        var opts = MountOptions(mount.options ?? [])
+        var type = mount.type
+        if type == "bind" { type = nil; if !opts.isBind { opts.flags |= UInt(MS_BIND) } }
+        if type == "cgroup" || type == "cgroup2" {
+            return CgroupMountPlanner.plan(target: target, flags: opts.flags, hierarchies: options.cgroupHierarchies)
+        }
+        var planned = LaunchPlan.PlannedMount(
+            source: mount.source, target: target, fstype: type,
+            data: opts.data.isEmpty ? nil : opts.data.joined(separator: ","),
+            flags: opts.flags, propagation: opts.propagation)
+        if opts.isBind {
+            var source = mount.source ?? ""
+            if !source.hasPrefix("/") { source = bundle + "/" + source }
+            planned.source = source
+            planned.fstype = nil
+            planned.data = nil
+            planned.makeFile = !FileIO.isDirectory(source)
+            // A bind ignores other flags; they take effect on a remount.
+            let extra = opts.flags & ~UInt(MS_BIND | MS_REC | MS_REMOUNT)
+            planned.flags = opts.flags & UInt(MS_BIND | MS_REC)
+            planned.remountFlags = extra
+        }
+        return [planned]
+    }
+
+    private func planProcess(_ plan: inout LaunchPlan) throws {
+        guard let process = spec.process else { throw RuntimeError("config.json: process: required") }
+        let user = process.resolvedUser
+        plan.argv = process.args ?? []
+        plan.cwd = process.cwd ?? "/"
+        plan.uid = user.uid
+        plan.gid = user.gid
+        plan.groups = user.additionalGids ?? []
+        plan.umask = user.umask.map { Int32($0) } ?? -1
+        plan.env = process.env ?? []
+        if !plan.env.contains(where: { $0.hasPrefix("HOME=") }) {
+            plan.env.append("HOME=" + PasswdLookup.home(uid: user.uid, rootfs: rootfs))
+        }
+        plan.pathEnv = plan.env.last { $0.hasPrefix("PATH=") }.map { String($0.dropFirst(5)) }
+        plan.noNewPrivileges = process.noNewPrivileges ?? false
+        plan.oomScoreAdj = process.oomScoreAdj
+        plan.preserveFDs = options.preserveFDs
+        for limit in process.rlimits ?? [] {
+            guard let resource = limit.resource else { continue }
+            plan.rlimits.append((resource, limit.soft, limit.hard))
+        }
+        if let caps = process.capabilities {
+            plan.capabilities = LaunchPlan.Capabilities(
+                bounding: Self.capabilityMask(caps.bounding), effective: Self.capabilityMask(caps.effective),
+                permitted: Self.capabilityMask(caps.permitted), inheritable: Self.capabilityMask(caps.inheritable),
+                ambient: Self.capabilityMask(caps.ambient))
+        }
+    }
+
+    static func capabilityMask(_ names: [String]?) -> UInt64 {
+        (names ?? []).reduce(0) { mask, name in
+            LinuxCapabilities.number(of: name).map { mask | (1 << UInt64($0)) } ?? mask
+        }
+    }
+}

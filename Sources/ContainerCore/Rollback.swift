@@ -1,0 +1,13 @@
+/// Undo steps of a half-done create, run newest first unless the create succeeds.
+final class Rollback {
+    private var steps: [() -> Void] = []
+    private var armed = true
+
+    func add(_ step: @escaping () -> Void) { steps.append(step) }
+    func disarm() { armed = false }
+
+    deinit {
+        guard armed else { return }
+        for step in steps.reversed() { step() }
+    }
+}

@@ -1,0 +1,32 @@
+import Glibc
+
+/// The container init while `run` waits for it in the foreground; signals go to it.
+nonisolated(unsafe) private var foregroundPid: Int32 = 0
+
+extension ContainerRuntime {
+    /// `run`: create + start, then (unless detached) wait, forward signals, delete, and
+    /// return the container's exit code (128+N when killed by signal N).
+    public func run(_ request: CreateRequest, detach: Bool) throws -> Int32 {
+        let container = try create(request)
+        let pid = container.record.pid
+        do { try start(id: request.id) } catch {
+            try? delete(id: request.id, force: true)
+            throw error
+        }
+        if detach { return 0 }
+        foregroundPid = pid
+        for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH] {
+            signal(sig) { s in if foregroundPid > 0 { Glibc.kill(foregroundPid, s) } }
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        foregroundPid = 0
+        try? delete(id: request.id, force: true)
+        return Self.exitCode(status)
+    }
+
+    static func exitCode(_ status: Int32) -> Int32 {
+        let sig = status & 0x7f
+        return sig == 0 ? (status >> 8) & 0xff : 128 + sig
+    }
+}

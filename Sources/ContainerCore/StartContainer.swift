@@ -1,0 +1,34 @@
+import Glibc
+
+extension ContainerRuntime {
+    /// `start`: open the exec fifo for reading, which lets the blocked init go on to execve.
+    public func start(id: String) throws {
+        let lock = try store.lock(id)
+        defer { _ = lock }
+        let record = try store.load(id)
+        let status = record.status(in: store)
+        guard status == .created else { throw RuntimeError("cannot start a container in the \(status.rawValue) state") }
+        try Self.openExecFifo(store.fifoPath(id), pid: record.pid, startTime: record.startTime)
+        unlink(store.fifoPath(id))
+    }
+
+    /// Non-blocking open (the writer may have died), then wait for its byte while it lives.
+    static func openExecFifo(_ path: String, pid: Int32, startTime: UInt64) throws {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { throw RuntimeError.errno("opening \(path)") }
+        defer { close(fd) }
+        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        while true {
+            let r = poll(&pfd, 1, 100)
+            if r > 0 {
+                var byte: UInt8 = 0
+                if read(fd, &byte, 1) == 1 { return }
+                throw RuntimeError("container process exited before it could start")
+            }
+            if r < 0 && errno != EINTR { throw RuntimeError.errno("waiting on \(path)") }
+            if !ProcStat.isRunning(pid: pid, startTime: startTime) {
+                throw RuntimeError("container process exited before it could start")
+            }
+        }
+    }
+}

@@ -1,0 +1,281 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// One semantic problem in a decoded config, with its JSON path:
+/// `config.json: linux.namespaces[2].type: unknown namespace type "frob"`.
+public struct ValidationIssue: Error, CustomStringConvertible, Equatable, Sendable {
+    public var path: String
+    public var message: String
+    /// The file the path refers to; "config.json" unless validating an `exec --process` file.
+    public var file: String
+
+    public init(path: String, message: String, file: String = "config.json") {
+        self.path = path
+        self.message = message
+        self.file = file
+    }
+
+    public var description: String { "\(file): \(path): \(message)" }
+}
+
+/// Step two of decode → validate → plan → apply. Reports every problem it finds, in
+/// document order; callers usually print the first. The only I/O is stat(2) on the
+/// paths the config names on the host (root.path, namespace paths).
+public enum SpecValidator {
+    public static func validate(_ spec: Spec, bundle: String) -> [ValidationIssue] {
+        var validation = Validation(spec: spec, bundle: SpecLoader.absolutePath(bundle))
+        validation.run()
+        return validation.issues
+    }
+
+    /// Checks a process on its own, as `exec --process <file>` gives it; paths are
+    /// relative to the process object.
+    public static func validate(process: Process, file: String = "process.json") -> [ValidationIssue] {
+        var validation = Validation(spec: Spec(), bundle: "/", file: file)
+        validation.checkProcess(process, at: JSONPath())
+        return validation.issues
+    }
+}
+
+struct Validation {
+    let spec: Spec
+    let bundle: String
+    var file = "config.json"
+    var issues: [ValidationIssue] = []
+
+    mutating func report(_ path: JSONPath, _ message: String) {
+        issues.append(ValidationIssue(path: path.description, message: message, file: file))
+    }
+
+    mutating func run() {
+        checkVersion()
+        checkRoot()
+        checkMounts()
+        if let process = spec.process {
+            checkProcess(process, at: JSONPath("process"))
+        } else {
+            report(JSONPath("process"), "required field missing")
+        }
+        checkHostname()
+        checkHooks()
+        checkLinux()
+    }
+
+    // MARK: ociVersion, root, mounts, hooks
+
+    private mutating func checkVersion() {
+        let path = JSONPath("ociVersion")
+        guard let version = spec.ociVersion else { return report(path, "required field missing") }
+        guard let major = SemVer.major(of: version) else {
+            return report(path, "not a valid SemVer version \(quoted(version))")
+        }
+        if major != 1 { report(path, "unsupported version \(quoted(version)): major version must be 1") }
+    }
+
+    private mutating func checkRoot() {
+        guard let root = spec.root else { return report(JSONPath("root"), "required field missing") }
+        let path = JSONPath("root.path")
+        guard let rootPath = root.path else { return report(path, "required field missing") }
+        guard !rootPath.isEmpty else { return report(path, "must not be empty") }
+        let absolute = rootPath.hasPrefix("/") ? rootPath : bundle.joinedPath(rootPath)
+        switch FileKind.of(absolute) {
+        case nil: report(path, "does not exist: \(absolute)")
+        case .directory?: break
+        case _?: report(path, "not a directory: \(absolute)")
+        }
+    }
+
+    private mutating func checkMounts() {
+        for (i, mount) in (spec.mounts ?? []).enumerated() {
+            let path = JSONPath("mounts").index(i)
+            if let destination = mount.destination {
+                checkAbsolute(destination, at: path.key("destination"))
+            } else {
+                report(path.key("destination"), "required field missing")
+            }
+            // runc: an idmapped mount needs both maps.
+            if mount.uidMappings != nil && mount.gidMappings == nil {
+                report(path.key("gidMappings"), "required with uidMappings")
+            } else if mount.gidMappings != nil && mount.uidMappings == nil {
+                report(path.key("uidMappings"), "required with gidMappings")
+            }
+        }
+    }
+
+    private mutating func checkHooks() {
+        for (name, hooks) in spec.hooks?.all ?? [] {
+            for (i, hook) in hooks.enumerated() {
+                let path = JSONPath("hooks").key(name).index(i)
+                checkAbsolute(hook.path, at: path.key("path"))
+                if let timeout = hook.timeout, timeout <= 0 {
+                    report(path.key("timeout"), "must be greater than zero")
+                }
+            }
+        }
+    }
+
+    /// runc: hostname and domainname need a UTS namespace (created or joined).
+    private mutating func checkHostname() {
+        let hasUTS = spec.namespace(ofType: "uts") != nil
+        if let hostname = spec.hostname, !hostname.isEmpty, !hasUTS {
+            report(JSONPath("hostname"), "requires a uts namespace")
+        }
+        if let domainname = spec.domainname, !domainname.isEmpty, !hasUTS {
+            report(JSONPath("domainname"), "requires a uts namespace")
+        }
+    }
+
+    // MARK: process
+
+    mutating func checkProcess(_ process: Process, at path: JSONPath) {
+        if process.args?.isEmpty ?? true { report(path.key("args"), "must not be empty") }
+        if let cwd = process.cwd {
+            checkAbsolute(cwd, at: path.key("cwd"))
+        } else {
+            report(path.key("cwd"), "required field missing")
+        }
+        for (i, entry) in (process.env ?? []).enumerated() {
+            guard let equals = entry.firstIndex(of: "="), equals != entry.startIndex else {
+                report(path.key("env").index(i), "must be of the form KEY=VALUE: \(quoted(entry))")
+                continue
+            }
+        }
+        checkRlimits(process.rlimits ?? [], at: path.key("rlimits"))
+        if let caps = process.capabilities {
+            let sets = [("bounding", caps.bounding), ("effective", caps.effective),
+                        ("inheritable", caps.inheritable), ("permitted", caps.permitted),
+                        ("ambient", caps.ambient)]
+            for (set, names) in sets {
+                for (i, name) in (names ?? []).enumerated() where LinuxCapabilities.number(of: name) == nil {
+                    report(path.key("capabilities").key(set).index(i), "unknown capability \(quoted(name))")
+                }
+            }
+        }
+        if let adj = process.oomScoreAdj, !(-1000...1000).contains(adj) {
+            report(path.key("oomScoreAdj"), "must be between -1000 and 1000")
+        }
+        if let scheduler = process.scheduler {
+            checkScheduler(scheduler, at: path.key("scheduler"))
+        }
+        if let io = process.ioPriority {
+            if LinuxIOPriority.knownClasses[io.class] == nil {
+                report(path.key("ioPriority").key("class"), "unknown I/O priority class \(quoted(io.class))")
+            }
+            if !(0...7).contains(io.priority) {
+                report(path.key("ioPriority").key("priority"), "must be between 0 and 7")
+            }
+        }
+        if let affinity = process.execCPUAffinity {
+            for (key, list) in [("initial", affinity.initial), ("final", affinity.final)] {
+                if let list, !CPUList.isValid(list) {
+                    report(path.key("execCPUAffinity").key(key), "invalid CPU list \(quoted(list))")
+                }
+            }
+        }
+    }
+
+    private mutating func checkRlimits(_ rlimits: [POSIXRlimit], at path: JSONPath) {
+        var seen: Set<String> = []
+        for (i, rlimit) in rlimits.enumerated() {
+            if rlimit.resource == nil {
+                report(path.index(i).key("type"), "unknown rlimit \(quoted(rlimit.type))")
+            } else if !seen.insert(rlimit.type).inserted {
+                report(path.index(i).key("type"), "duplicate rlimit \(quoted(rlimit.type))")
+            }
+            if rlimit.soft > rlimit.hard {
+                report(path.index(i).key("soft"), "soft limit \(rlimit.soft) exceeds hard limit \(rlimit.hard)")
+            }
+        }
+    }
+
+    private mutating func checkScheduler(_ scheduler: Scheduler, at path: JSONPath) {
+        if !Scheduler.knownPolicies.contains(scheduler.policy) {
+            report(path.key("policy"), "unknown scheduler policy \(quoted(scheduler.policy))")
+        }
+        for (i, flag) in (scheduler.flags ?? []).enumerated() where Scheduler.knownFlags[flag] == nil {
+            report(path.key("flags").index(i), "unknown scheduler flag \(quoted(flag))")
+        }
+        if let nice = scheduler.nice, !(-20...19).contains(nice) {
+            report(path.key("nice"), "must be between -20 and 19")
+        }
+    }
+
+    // MARK: helpers
+
+    mutating func checkAbsolute(_ value: String, at path: JSONPath) {
+        if value.isEmpty {
+            report(path, "must not be empty")
+        } else if !value.hasPrefix("/") {
+            report(path, "must be an absolute path")
+        }
+    }
+
+    func quoted(_ value: String) -> String {
+        "\"" + value + "\""
+    }
+}
+
+enum FileKind: Equatable {
+    case directory, regular, other
+
+    /// What is at `path` (following symlinks), or nil when nothing is.
+    static func of(_ path: String) -> FileKind? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR: return .directory
+        case S_IFREG: return .regular
+        default: return .other
+        }
+    }
+}
+
+/// Semantic Versioning 2.0.0 (https://semver.org), as config.md requires of ociVersion.
+enum SemVer {
+    static func major(of version: String) -> Int? {
+        var rest = Substring(version)
+        if let plus = rest.firstIndex(of: "+") {
+            guard identifiers(rest[rest.index(after: plus)...], numericRule: false) else { return nil }
+            rest = rest[..<plus]
+        }
+        if let dash = rest.firstIndex(of: "-") {
+            guard identifiers(rest[rest.index(after: dash)...], numericRule: true) else { return nil }
+            rest = rest[..<dash]
+        }
+        let core = rest.split(separator: ".", omittingEmptySubsequences: false)
+        guard core.count == 3, core.allSatisfy(isNumber) else { return nil }
+        return Int(core[0])
+    }
+
+    private static func isNumber(_ part: Substring) -> Bool {
+        !part.isEmpty && part.allSatisfy(\.isASCIIDigit) && (part == "0" || part.first != "0")
+    }
+
+    private static func identifiers(_ text: Substring, numericRule: Bool) -> Bool {
+        text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { id in
+            guard !id.isEmpty, id.allSatisfy({ $0.isASCIIDigit || $0.isASCIILetter || $0 == "-" }) else { return false }
+            // Numeric pre-release identifiers must not have leading zeros.
+            return !numericRule || !id.allSatisfy(\.isASCIIDigit) || isNumber(id)
+        }
+    }
+}
+
+/// CPU and memory-node lists as the kernel prints them: "0-3,7".
+enum CPUList {
+    static func isValid(_ list: String) -> Bool {
+        list.split(separator: ",", omittingEmptySubsequences: false).allSatisfy { item in
+            let bounds = item.split(separator: "-", omittingEmptySubsequences: false)
+            guard (1...2).contains(bounds.count),
+                  let low = UInt32(bounds[0]), let high = UInt32(bounds[bounds.count - 1]) else { return false }
+            return low <= high
+        }
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+    var isASCIILetter: Bool { ("a"..."z").contains(self) || ("A"..."Z").contains(self) }
+}

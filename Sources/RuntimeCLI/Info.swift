@@ -1,0 +1,39 @@
+import ArgumentParser
+import ContainerCore
+import Glibc
+import OCISpec
+
+struct SpecCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "spec", abstract: "Write a default config.json (like `runc spec`).")
+    @Option(name: [.customShort("b"), .long], help: "Directory to write config.json into.") var bundle = "."
+    @Flag(help: "A config for an unprivileged user (user namespace, no cgroups).") var rootless = false
+
+    func run() throws {
+        let path = FileIO.absolute(bundle) + "/config.json"
+        guard access(path, F_OK) != 0 else { throw RuntimeError("\(path): already exists; remove it first") }
+        let spec = Spec.defaultSpec(rootless: rootless, uid: geteuid(), gid: getegid())
+        try FileIO.writeAtomically(path, Array(try spec.encodedJSON(pretty: true)), mode: 0o644)
+    }
+}
+
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Check a bundle's config.json without running anything.")
+    @Argument(help: "Bundle directory.") var bundle = "."
+
+    func run() throws {
+        let dir = FileIO.absolute(bundle)
+        let spec: Spec
+        do { spec = try SpecLoader.load(bundle: dir) } catch { throw RuntimeError(String(describing: error)) }
+        let issues = SpecValidator.validate(spec, bundle: dir)
+        if issues.isEmpty { FileOut.stdout("\(dir): valid\n"); return }
+        issues.forEach { FileOut.stderr($0.description + "\n") }
+        throw ExitCode(1)
+    }
+}
+
+struct Features: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the OCI features JSON of this runtime.")
+    func run() throws {
+        FileOut.stdout(String(decoding: try OCISpec.Features.thisRuntime.encodedJSON(pretty: true), as: UTF8.self) + "\n")
+    }
+}

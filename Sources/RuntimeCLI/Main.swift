@@ -1,0 +1,37 @@
+import ArgumentParser
+import ContainerCore
+import Glibc
+
+@main
+struct RuntimeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "runtime",
+        abstract: "An OCI container runtime.",
+        discussion: "Global options (before the command): --root DIR, --log FILE, --log-format text|json, --debug.",
+        version: VersionInfo.text,
+        subcommands: [Create.self, Start.self, State.self, Kill.self, Delete.self, Run.self, List.self,
+                      SpecCommand.self, Validate.self, Features.self])
+
+    static func main() {
+        do {
+            let (globals, rest) = try GlobalOptions.extract(Array(CommandLine.arguments.dropFirst()))
+            GlobalOptions.current = globals
+            if globals.systemdCgroup {
+                throw RuntimeError("--systemd-cgroup: the systemd cgroup driver is not supported; use cgroupfs")
+            }
+            var command = try parseAsRoot(rest)
+            try command.run()
+        } catch let error as RuntimeError {
+            Log.error(error.description)
+            Glibc.exit(1)
+        } catch {
+            // Usage errors, --help and --version: ArgumentParser prints and picks the code.
+            Self.exit(withError: error)
+        }
+    }
+}
+
+enum VersionInfo {
+    static let version = "0.1.0"
+    static var text: String { "runtime version \(version)\nspec: 1.2.0" }
+}

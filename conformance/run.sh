@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# OCI runtime-spec conformance checks, run from outside against a runtime binary.
+#
+#   RUNTIME=/path/to/runtime conformance/run.sh [AREA...]
+#
+# RUNTIME defaults to runc (the reference). AREA is any of: lifecycle cli namespaces
+# filesystem process terminal resources (default: all). Prints `ok - ...` / `FAIL - ...` per check
+# and ends with one line `N passed, N failed`; exits non-zero if any check failed.
+# Needs root, jq, timeout and busybox-static (for the rootfs, see bundles/mkrootfs.sh).
+set -uo pipefail
+
+. "$(dirname "$0")/lib.sh"
+. "$CONF_DIR/lifecycle.sh"
+. "$CONF_DIR/cli.sh"
+. "$CONF_DIR/isolation.sh"
+. "$CONF_DIR/process.sh"
+. "$CONF_DIR/resources.sh"
+. "$CONF_DIR/terminal.sh"
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "conformance: must run as root" >&2
+    exit 2
+fi
+
+areas=${*:-lifecycle cli namespaces filesystem process terminal resources}
+setup
+echo "# runtime: $RUNTIME"
+start=$(date +%s)
+for area in $areas; do
+    case $area in
+    lifecycle) lifecycle_tests ;;
+    cli) cli_tests ;;
+    namespaces) namespaces_tests ;;
+    filesystem) filesystem_tests ;;
+    process) process_tests ;;
+    resources) resources_tests ;;
+    terminal) terminal_tests ;;
+    *) echo "conformance: unknown area '$area'" >&2; exit 2 ;;
+    esac
+done
+echo "# $(($(date +%s) - start)) s"
+summary
+[ "$FAILED" -eq 0 ]

@@ -1,0 +1,72 @@
+# shellcheck shell=bash
+# process.terminal and process.consoleSize (config.md), /dev/console (config-linux.md default
+# devices), delivered the runc way: the pty master is sent over --console-socket.
+#
+# Receiving a file descriptor (SCM_RIGHTS) needs more than a shell: a few lines of python3.
+# Without python3 the checks are skipped.
+
+# console_recv SOCKET OUTFILE: accept one connection, take the pty master it carries, and copy
+# what the container writes to OUTFILE until the pty closes (or 10 s pass).
+console_recv() {
+    python3 - "$1" "$2" <<'EOF'
+import array, os, select, socket, sys, time
+path, out = sys.argv[1], sys.argv[2]
+srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+srv.bind(path)
+srv.listen(1)
+srv.settimeout(10)
+conn, _ = srv.accept()
+msg, anc, _, _ = conn.recvmsg(4096, socket.CMSG_SPACE(16))
+fds = array.array("i")
+for level, kind, data in anc:
+    if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+        fds.frombytes(data[: len(data) - len(data) % fds.itemsize])
+if not fds:
+    open(out, "w").write("NO-FD-RECEIVED\n")
+    sys.exit(1)
+master, buf, deadline = fds[0], b"", time.time() + 10
+while time.time() < deadline:
+    ready, _, _ = select.select([master], [], [], 0.2)
+    if not ready:
+        continue
+    try:
+        data = os.read(master, 4096)
+    except OSError:  # EIO: the container side of the pty is closed
+        break
+    if not data:
+        break
+    buf += data
+open(out, "wb").write(buf.replace(b"\r", b""))
+EOF
+}
+
+terminal_tests() {
+    AREA=terminal
+    if ! command -v python3 >/dev/null 2>&1; then
+        skip "process.terminal checks" "python3 is needed to receive the console fd"
+        return
+    fi
+    local b id sock out rc
+    b=$(mkbundle terminal "$ARGS_SH"' | .process.terminal = true | .process.consoleSize = {height: 33, width: 101}' \
+        --arg s 'tty; test -c /dev/console && echo console-ok; stty size')
+    id=$(new_id terminal)
+    sock=$WORK/console.sock
+    out=$OUT/$id.tty
+    console_recv "$sock" "$out" &
+    local recv=$!
+    local i
+    for ((i = 0; i < 100; i++)); do [ -S "$sock" ] && break; sleep 0.02; done
+    ctr_create "$id" "$b" --console-socket "$sock"
+    rc=$?
+    if [ $rc -eq 0 ]; then ctr_start "$id"; fi
+    wait_status "$id" stopped 5
+    timeout 10 tail --pid=$recv -f /dev/null 2>/dev/null
+    kill $recv 2>/dev/null
+    wait $recv 2>/dev/null
+    local got
+    got=$(cat "$out" 2>/dev/null)
+    expect_match "terminal true: the process's stdio is a pty (master sent to --console-socket)" '^/dev/pts/[0-9]+$' "$(sed -n 1p <<<"$got")" "rc=$rc $(cat "$OUT/$id.err")"
+    expect_eq "terminal true: /dev/console is a character device" console-ok "$(sed -n 2p <<<"$got")" "$got"
+    expect_eq "process.consoleSize sets the terminal size" "33 101" "$(sed -n 3p <<<"$got")" "$got"
+    ctr_delete --force "$id"
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# README command 2: every test. Unit + integration tests (swift test), then the
+# conformance suite against this runtime and against runc (proof the suite tests the spec).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh
+scripts/build.sh >/dev/null
+bundles/mkrootfs.sh
+export RUNTIME_BINARY="$(pwd)/.build/release/runtime"
+swift test
+echo "== conformance: runtime"
+RUNTIME="$RUNTIME_BINARY" conformance/run.sh
+echo "== conformance: runc"
+RUNTIME=runc conformance/run.sh
