@@ -60,7 +60,10 @@ extension ContainerRuntime {
         let plan = try planner.plan()
         record.rootfs = plan.rootfs
 
-        guard mkfifo(store.fifoPath(request.id), 0o622) == 0 else { throw RuntimeError.errno("creating exec fifo") }
+        // Writable by the container's (possibly mapped, unprivileged) root; umask must not narrow it.
+        guard mkfifo(store.fifoPath(request.id), 0o622) == 0, chmod(store.fifoPath(request.id), 0o622) == 0 else {
+            throw RuntimeError.errno("creating exec fifo")
+        }
         let dirFD = open(store.directory(request.id), Int32(SHIM_O_PATH) | O_DIRECTORY | O_CLOEXEC)
         guard dirFD >= 0 else { throw RuntimeError.errno("opening \(store.directory(request.id))") }
         defer { close(dirFD) }
