@@ -160,6 +160,14 @@ public struct Planner {
             guard let resource = limit.resource else { continue }
             plan.rlimits.append((resource, limit.soft, limit.hard))
         }
+        if let seccomp = spec.linux?.seccomp {
+            let compiled = try SeccompCompiler.compile(seccomp)
+            guard !compiled.usesNotify else {
+                throw RuntimeError("linux.seccomp: SCMP_ACT_NOTIFY is not supported by this runtime yet")
+            }
+            plan.seccompFilter = compiled.filter
+            plan.seccompFlags = compiled.flags
+        }
         if let caps = process.capabilities {
             plan.capabilities = LaunchPlan.Capabilities(
                 bounding: Self.capabilityMask(caps.bounding), effective: Self.capabilityMask(caps.effective),

@@ -19,6 +19,7 @@ enum {
 };
 static inline dev_t shim_makedev(unsigned int major, unsigned int minor) { return makedev(major, minor); }
 static inline int shim_pidfd_open(pid_t pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
+static inline int shim_memfd(const char *name) { return (int)syscall(SYS_memfd_create, name, 1U /* MFD_CLOEXEC */); }
 
 struct shim_mount {
     const char *source;       // NULL for pseudo filesystems
