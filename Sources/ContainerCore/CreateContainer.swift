@@ -48,7 +48,7 @@ extension ContainerRuntime {
             bundle: bundle, rootfs: "", created: Timestamp.now(), owner: Self.ownerName(),
             annotations: spec.annotations, cgroup: cgroup.handle.withPlannedCreations(), spec: spec)
         // Recorded before anything exists, so `delete --force` can clean up after a killed create.
-        try store.save(record)
+        try store.saveCgroupHandle(record.cgroup!, id: request.id)
         rollback.add { [record] in try? Cgroups.open(record.cgroup!).destroy() }
         try cgroup.create()
         record.cgroup = cgroup.handle

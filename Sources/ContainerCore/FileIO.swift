@@ -34,13 +34,14 @@ public enum FileIO {
         try write(path, Array(string.utf8))
     }
 
-    /// Write to a temporary file, fsync, rename: readers never see half a file.
+    /// Write to a temporary file, then rename: readers never see half a file. No fsync: state
+    /// lives on /run (tmpfs) and is meaningless after a reboot anyway; fsync would cost ms.
     public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o600) throws {
         let tmp = path + ".tmp"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         guard fd >= 0 else { throw RuntimeError.errno("creating \(tmp)") }
         let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        let ok = n == bytes.count && fsync(fd) == 0
+        let ok = n == bytes.count
         let err = Glibc.errno
         close(fd)
         guard ok else { unlink(tmp); throw RuntimeError.errno("writing \(tmp)", err) }

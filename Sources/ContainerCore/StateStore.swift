@@ -1,3 +1,4 @@
+import Cgroups
 import Glibc
 import OCISpec
 #if canImport(FoundationEssentials)
@@ -83,6 +84,17 @@ public struct StateStore: Sendable {
         } catch {
             throw RuntimeError("\(statePath(id)): unreadable state: \(error)")
         }
+    }
+
+    /// Written before any cgroup exists, so that `delete --force` can clean up after a
+    /// `create` that was killed before it wrote state.json (small: no config inside).
+    public func saveCgroupHandle(_ handle: CgroupHandle, id: String) throws {
+        try FileIO.writeAtomically(directory(id) + "/cgroup.json", Array(try JSONEncoder().encode(handle)))
+    }
+
+    public func loadCgroupHandle(id: String) -> CgroupHandle? {
+        guard let bytes = FileIO.read(directory(id) + "/cgroup.json") else { return nil }
+        return try? JSONDecoder().decode(CgroupHandle.self, from: Data(bytes))
     }
 
     public func remove(_ id: String) {

@@ -17,7 +17,7 @@ struct SpecCommand: ParsableCommand {
 }
 
 struct Validate: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Check a bundle's config.json without running anything.")
+    static let configuration = CommandConfiguration(commandName: "validate", abstract: "Check a bundle's config.json without running anything.")
     @Argument(help: "Bundle directory.") var bundle = "."
 
     func run() throws {
@@ -32,7 +32,7 @@ struct Validate: ParsableCommand {
 }
 
 struct Features: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the OCI features JSON of this runtime.")
+    static let configuration = CommandConfiguration(commandName: "features", abstract: "Print the OCI features JSON of this runtime.")
     func run() throws {
         FileOut.stdout(String(decoding: try OCISpec.Features.thisRuntime.encodedJSON(pretty: true), as: UTF8.self) + "\n")
     }
