@@ -51,10 +51,10 @@ static void wait_for_start(const struct shim_plan *p) {
 // Close every inherited fd the plan does not name: the runtime's own (state-dir locks,
 // logs) must not live on in the container, where a held flock would block `start`.
 static void close_unneeded_fds(const struct shim_plan *p, int sync_fd) {
-    int keep[4] = { sync_fd, p->exec_fifo_dirfd, p->console_fd, -1 };
+    int keep[4] = { sync_fd, p->exec_fifo_dirfd, p->console_socket_fd, p->console_fd };
     int n = 0;
     int sorted[4];
-    for (int i = 0; i < 3; i++) if (keep[i] >= 0) sorted[n++] = keep[i];
+    for (int i = 0; i < 4; i++) if (keep[i] >= 0) sorted[n++] = keep[i];
     for (int i = 1; i < n; i++)   // insertion sort: qsort may allocate
         for (int j = i; j > 0 && sorted[j - 1] > sorted[j]; j--) { int t = sorted[j]; sorted[j] = sorted[j - 1]; sorted[j - 1] = t; }
     unsigned int from = 3 + (unsigned int)(p->preserve_fds > 0 ? p->preserve_fds : 0);
@@ -94,6 +94,11 @@ void shim_child_main(const struct shim_plan *p, int sync_fd) {
             shim_fail(sync_fd, errno, "changing to cwd", p->cwd);
     }
     if (p->setup_rootfs) shim_finish_rootfs(p, sync_fd);
+    if (p->console_socket_fd >= 0) {
+        // The plan lives in our private copy of the parent's memory: safe to fill in.
+        struct shim_plan *mp = (struct shim_plan *)p;
+        mp->console_fd = shim_setup_console(mp, sync_fd);
+    }
 
     // Find the program now, so that a typo fails `create`, not a later `start`.
     char exe[4096];

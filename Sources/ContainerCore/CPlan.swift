@@ -73,7 +73,11 @@ final class CPlan {
             raw.seccomp_flags = plan.seccompFlags
         }
         raw.setsid = plan.setsid ? 1 : 0
-        raw.console_fd = plan.consoleFD
+        raw.console_fd = -1
+        raw.console_socket_fd = plan.consoleSocketFD
+        raw.console_rows = plan.consoleRows
+        raw.console_cols = plan.consoleCols
+        raw.bind_dev_console = plan.bindDevConsole ? 1 : 0
         raw.preserve_fds = plan.preserveFDs
     }
 

@@ -10,6 +10,7 @@ public struct CreateRequest: Sendable {
     public var pidFile: String?
     public var noPivot = false
     public var preserveFDs: Int32 = 0
+    public var consoleSocket: String?
     public init(id: String, bundle: String, pidFile: String? = nil) {
         self.id = id
         self.bundle = bundle
@@ -57,7 +58,10 @@ extension ContainerRuntime {
         var options = Planner.Options(noPivot: request.noPivot, preserveFDs: request.preserveFDs)
         options.cgroupHierarchies = cgroup.handle.mountHierarchies()
         let planner = Planner(spec: spec, bundle: bundle, options: options)
-        let plan = try planner.plan()
+        var plan = try planner.plan()
+        let console = try ConsoleSocket.connectIfNeeded(terminal: spec.process?.isTerminal ?? false, path: request.consoleSocket)
+        defer { console.map { _ = close($0) } }
+        plan.consoleSocketFD = console ?? -1
         record.rootfs = plan.rootfs
 
         // Writable by the container's (possibly mapped, unprivileged) root; umask must not narrow it.

@@ -68,6 +68,9 @@ public struct LaunchPlan: Sendable {
     var seccompFlags: UInt32 = 0
     var oomScoreAdj: Int?
     var setsid = true
-    var consoleFD: Int32 = -1
+    var consoleSocketFD: Int32 = -1   // connected --console-socket; the child sends the pty master
+    var consoleRows: UInt16 = 0
+    var consoleCols: UInt16 = 0
+    var bindDevConsole = false
     var preserveFDs: Int32 = 0
 }

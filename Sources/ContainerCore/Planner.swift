@@ -156,6 +156,11 @@ public struct Planner {
         plan.noNewPrivileges = process.noNewPrivileges ?? false
         plan.oomScoreAdj = process.oomScoreAdj
         plan.preserveFDs = options.preserveFDs
+        if process.isTerminal {
+            plan.consoleRows = UInt16(clamping: process.consoleSize?.height ?? 0)
+            plan.consoleCols = UInt16(clamping: process.consoleSize?.width ?? 0)
+            plan.bindDevConsole = plan.setupRootfs
+        }
         for limit in process.rlimits ?? [] {
             guard let resource = limit.resource else { continue }
             plan.rlimits.append((resource, limit.soft, limit.hard))

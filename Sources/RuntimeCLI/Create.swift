@@ -19,6 +19,7 @@ struct BundleOptions: ParsableArguments {
         var request = CreateRequest(id: id, bundle: bundle ?? positionalBundle ?? ".", pidFile: pidFile)
         request.noPivot = noPivot
         request.preserveFDs = preserveFDs
+        request.consoleSocket = consoleSocket
         return request
     }
 }

@@ -118,7 +118,11 @@ struct shim_plan {
     unsigned int seccomp_flags;         // SECCOMP_FILTER_FLAG_*
     int seccomp_before_fifo;            // unused for now: seccomp is loaded right before execve
     int setsid;
-    int console_fd;                     // -1 or the pty slave to become fds 0-2 and controlling tty
+    int console_fd;                     // filled by the child from console_socket_fd; set -1
+    int console_socket_fd;              // -1, or a connected unix socket: the child makes a pty in
+                                        // the container's devpts and sends the master over it
+    unsigned short console_rows, console_cols;
+    int bind_dev_console;               // bind the pty slave onto /dev/console (new rootfs only)
     int preserve_fds;                   // fds 3 .. 3+n-1 stay open across execve
     int sync_fd_hint;                   // filled by shim_spawn; ignore
 };
