@@ -22,12 +22,18 @@ static void wait_for_parent(int sync_fd) {
     if (n != 1) _exit(126);   // the parent gave up (rolled back): nothing to report to
 }
 
+// All namespace files are opened before the first setns: once the mount namespace is
+// joined, /proc/<pid>/ns/* would resolve in the container's /proc.
 static void join_namespaces(const struct shim_plan *p, int sync_fd) {
-    for (int i = 0; i < p->njoins; i++) {
-        int fd = open(p->joins[i].path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) shim_fail(sync_fd, errno, "opening namespace", p->joins[i].path);
-        if (setns(fd, p->joins[i].nstype) < 0) shim_fail(sync_fd, errno, "joining namespace", p->joins[i].path);
-        close(fd);
+    int fds[16];
+    int n = p->njoins < 16 ? p->njoins : 16;
+    for (int i = 0; i < n; i++) {
+        fds[i] = open(p->joins[i].path, O_RDONLY | O_CLOEXEC);
+        if (fds[i] < 0) shim_fail(sync_fd, errno, "opening namespace", p->joins[i].path);
+    }
+    for (int i = 0; i < n; i++) {
+        if (setns(fds[i], p->joins[i].nstype) < 0) shim_fail(sync_fd, errno, "joining namespace", p->joins[i].path);
+        close(fds[i]);
     }
 }
 

@@ -47,7 +47,26 @@ public struct Planner {
         if plan.cloneFlags & CLONE_NEWNS != 0 {
             try planFilesystem(&plan)
         }
-        try planProcess(&plan)
+        guard let process = spec.process else { throw RuntimeError("config.json: process: required") }
+        try planProcess(process, into: &plan)
+        return plan
+    }
+
+    /// `exec`: join every namespace of the running container (its init is `pid`), no
+    /// filesystem set-up (joining the mount namespace puts us at its root), then the process.
+    public func planExec(_ process: Process, pid: Int32) throws -> LaunchPlan {
+        var plan = LaunchPlan()
+        plan.rootfs = rootfs
+        let procNames = ["pid": "pid", "network": "net", "mount": "mnt", "ipc": "ipc", "uts": "uts",
+                         "user": "user", "cgroup": "cgroup"]
+        for ns in spec.linux?.namespaces ?? [] {
+            guard let name = procNames[ns.type], let flag = Self.namespaceFlags[ns.type] else { continue }
+            let path = "/proc/\(pid)/ns/\(name)"
+            if ns.type == "pid" { plan.pidNamespaceJoin = path } else { plan.joins.append((flag, path)) }
+        }
+        plan.joins.sort { ($0.type == CLONE_NEWUSER ? 0 : 1) < ($1.type == CLONE_NEWUSER ? 0 : 1) }
+        plan.setsid = process.isTerminal
+        try planProcess(process, into: &plan)
         return plan
     }
 
@@ -139,8 +158,7 @@ public struct Planner {
         return [planned]
     }
 
-    private func planProcess(_ plan: inout LaunchPlan) throws {
-        guard let process = spec.process else { throw RuntimeError("config.json: process: required") }
+    private func planProcess(_ process: Process, into plan: inout LaunchPlan) throws {
         let user = process.resolvedUser
         plan.argv = process.args ?? []
         plan.cwd = process.cwd ?? "/"

@@ -14,6 +14,13 @@ extension ContainerRuntime {
             throw error
         }
         if detach { return 0 }
+        let code = Self.waitForeground(pid)
+        try? delete(id: request.id, force: true)
+        return code
+    }
+
+    /// Wait for our child, forwarding the signals a user sends us (runc's behaviour).
+    static func waitForeground(_ pid: Int32) -> Int32 {
         foregroundPid = pid
         for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH] {
             signal(sig) { s in if foregroundPid > 0 { Glibc.kill(foregroundPid, s) } }
@@ -21,8 +28,7 @@ extension ContainerRuntime {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         foregroundPid = 0
-        try? delete(id: request.id, force: true)
-        return Self.exitCode(status)
+        return exitCode(status)
     }
 
     static func exitCode(_ status: Int32) -> Int32 {

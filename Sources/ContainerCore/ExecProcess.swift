@@ -1,0 +1,62 @@
+import Cgroups
+import Glibc
+import OCISpec
+
+/// `exec`: a new process in a running container — its namespaces, cgroup, and by default
+/// the container's capabilities, seccomp filter, rlimits and no_new_privs.
+public struct ExecRequest: Sendable {
+    public var id: String
+    public var process: Process
+    public var consoleSocket: String?
+    public var detach = false
+    public var pidFile: String?
+    public var preserveFDs: Int32 = 0
+    public init(id: String, process: Process) {
+        self.id = id
+        self.process = process
+    }
+}
+
+extension ContainerRuntime {
+    /// The container's own process settings: what `exec` starts from when given only args.
+    public func containerProcess(id: String) throws -> Process {
+        guard let process = try store.load(id).spec.process else { throw RuntimeError("container \"\(id)\" has no process") }
+        return process
+    }
+
+    /// Returns the exit code of the process (0 when detached).
+    public func exec(_ request: ExecRequest) throws -> Int32 {
+        let record = try store.load(request.id)
+        let status = record.status(in: store)
+        guard status == .running || status == .created else {
+            throw RuntimeError("cannot exec in a \(status.rawValue) container")
+        }
+        if let issue = SpecValidator.validate(process: request.process, file: "process").first {
+            throw RuntimeError(issue.description)
+        }
+        var spec = record.spec
+        spec.root?.path = record.rootfs
+        let planner = Planner(spec: spec, bundle: record.bundle, options: .init(preserveFDs: request.preserveFDs))
+        var plan = try planner.planExec(request.process, pid: record.pid)
+        let console = try ConsoleSocket.connectIfNeeded(terminal: request.process.isTerminal, path: request.consoleSocket)
+        defer { console.map { _ = close($0) } }
+        plan.consoleSocketFD = console ?? -1
+
+        let spawner = Spawner(plan: plan, fifoDirFD: -1)
+        let pid = try spawner.spawn()
+        do {
+            if let handle = record.cgroup { try Cgroups.open(handle).addProcess(pid) }
+            try spawner.setOOMScoreAdj()
+            try spawner.releaseAndWaitReady()
+            if let pidFile = request.pidFile { try Self.writePidFile(pidFile, pid: pid) }
+            try spawner.detach()
+        } catch {
+            Glibc.kill(pid, SIGKILL)
+            var st: Int32 = 0
+            waitpid(pid, &st, 0)
+            throw error
+        }
+        if request.detach { return 0 }
+        return Self.waitForeground(pid)
+    }
+}
