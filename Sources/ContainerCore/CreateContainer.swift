@@ -82,6 +82,16 @@ extension ContainerRuntime {
 
         record.pid = pid
         record.startTime = ProcStat(pid: pid)?.startTime ?? 0
+        // runtime.md steps 6-7: prestart/createRuntime in our namespaces, createContainer in the
+        // container's; any failure aborts the create (the rollback undoes everything).
+        if let hooks = spec.hooks {
+            var creating = record.ociState(in: store)
+            creating.status = ContainerStatus.creating.rawValue
+            let runner = HookRunner(state: creating)
+            try runner.run(hooks.prestart, name: "prestart", place: .runtime)
+            try runner.run(hooks.createRuntime, name: "createRuntime", place: .runtime)
+            try runner.run(hooks.createContainer, name: "createContainer", place: .container(record: record))
+        }
         try store.save(record)
         if let pidFile = request.pidFile { try Self.writePidFile(pidFile, pid: pid) }
         try spawner.detach()

@@ -37,6 +37,12 @@ extension ContainerRuntime {
             try cgroup.destroy()
         }
         store.remove(id)
+        if let poststop = record.spec.hooks?.poststop, !poststop.isEmpty {
+            var state = record.ociState(in: store)
+            state.status = ContainerStatus.stopped.rawValue
+            do { try HookRunner(state: state).run(poststop, name: "poststop", place: .runtime) }
+            catch { Warnings.emit("\(error)") }   // runtime.md: poststop failures only warn
+        }
     }
 
     func killAndWait(_ record: ContainerRecord) throws {

@@ -8,8 +8,22 @@ extension ContainerRuntime {
         let record = try store.load(id)
         let status = record.status(in: store)
         guard status == .created else { throw RuntimeError("cannot start a container in the \(status.rawValue) state") }
+        let hooks = record.spec.hooks
+        if let startHooks = hooks?.startContainer, !startHooks.isEmpty {
+            do {
+                try HookRunner(state: record.ociState(in: store)).run(startHooks, name: "startContainer", place: .container(record: record))
+            } catch {
+                // runtime.md: a failing startContainer hook stops the container from starting.
+                try? killAndWait(record)
+                throw error
+            }
+        }
         try Self.openExecFifo(store.fifoPath(id), pid: record.pid, startTime: record.startTime)
         unlink(store.fifoPath(id))
+        if let poststart = hooks?.poststart, !poststart.isEmpty {
+            do { try HookRunner(state: record.ociState(in: store)).run(poststart, name: "poststart", place: .runtime) }
+            catch { Warnings.emit("\(error)") }   // poststart failures warn; the container keeps running
+        }
     }
 
     /// Non-blocking open (the writer may have died), then wait for its byte while it lives.
