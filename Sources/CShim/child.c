@@ -80,6 +80,8 @@ void shim_child_main(const struct shim_plan *p, int sync_fd) {
     prctl(PR_SET_DUMPABLE, 0);
     if (getppid() == 1) _exit(126);
     close_unneeded_fds(p, sync_fd);
+    if (p->cpu_affinity_initial && syscall(SYS_sched_setaffinity, 0, 128, p->cpu_affinity_initial) < 0)
+        shim_fail(sync_fd, errno, "sched_setaffinity (execCPUAffinity.initial)", NULL);
 
     wait_for_parent(sync_fd);
     join_namespaces(p, sync_fd);

@@ -9,6 +9,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sys/ioctl.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -90,11 +91,33 @@ static void load_seccomp(const struct shim_plan *p) {
         shim_fail_late(errno, "loading seccomp filter", NULL);
 }
 
+struct shim_sched_attr {   // struct sched_attr (uapi), version 1 without util clamps
+    uint32_t size, sched_policy;
+    uint64_t sched_flags;
+    int32_t sched_nice;
+    uint32_t sched_priority;
+    uint64_t sched_runtime, sched_deadline, sched_period;
+};
+
+static void apply_process_settings(const struct shim_plan *p) {
+    if (p->set_personality && personality(p->personality) < 0) shim_fail_late(errno, "personality", NULL);
+    if (p->ioprio >= 0 && syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0, p->ioprio) < 0)
+        shim_fail_late(errno, "ioprio_set", NULL);
+    if (p->set_scheduler) {
+        struct shim_sched_attr a = { sizeof a, p->sched_policy, p->sched_flags, p->sched_nice,
+                                     p->sched_priority, p->sched_runtime, p->sched_deadline, p->sched_period };
+        if (syscall(SYS_sched_setattr, 0, &a, 0) < 0) shim_fail_late(errno, "sched_setattr", NULL);
+    }
+    if (p->cpu_affinity_final && syscall(SYS_sched_setaffinity, 0, 128, p->cpu_affinity_final) < 0)
+        shim_fail_late(errno, "sched_setaffinity", NULL);
+}
+
 void shim_exec_process(const struct shim_plan *p, const char *exe) {
     for (int i = 0; i < p->nrlimits; i++) {
         struct rlimit rl = { p->rlimits[i].soft, p->rlimits[i].hard };
         if (setrlimit(p->rlimits[i].resource, &rl) < 0) shim_fail_late(errno, "setrlimit", NULL);
     }
+    apply_process_settings(p);
     if (p->console_fd >= 0) {
         for (int fd = 0; fd < 3; fd++)
             if (dup2(p->console_fd, fd) < 0) shim_fail_late(errno, "dup2 console", NULL);

@@ -73,6 +73,16 @@ final class CPlan {
             raw.seccomp_flags = plan.seccompFlags
         }
         raw.setsid = plan.setsid ? 1 : 0
+        if let persona = plan.personality { raw.set_personality = 1; raw.personality = persona }
+        raw.ioprio = plan.ioPriority
+        if let s = plan.scheduler {
+            raw.set_scheduler = 1
+            raw.sched_policy = s.policy; raw.sched_flags = s.flags; raw.sched_nice = s.nice
+            raw.sched_priority = s.priority; raw.sched_runtime = s.runtime
+            raw.sched_deadline = s.deadline; raw.sched_period = s.period
+        }
+        raw.cpu_affinity_initial = plan.cpuAffinityInitial.map { UnsafePointer(array($0)) } ?? nil
+        raw.cpu_affinity_final = plan.cpuAffinityFinal.map { UnsafePointer(array($0)) } ?? nil
         raw.console_fd = -1
         raw.console_socket_fd = plan.consoleSocketFD
         raw.console_rows = plan.consoleRows

@@ -20,6 +20,10 @@ public struct LaunchPlan: Sendable {
         var uid: UInt32 = 0
         var gid: UInt32 = 0
     }
+    public struct SchedulerSettings: Sendable, Equatable {
+        var policy: UInt32, flags: UInt64, nice: Int32, priority: UInt32
+        var runtime: UInt64, deadline: UInt64, period: UInt64
+    }
     public struct Capabilities: Sendable, Equatable {
         var bounding: UInt64 = 0, effective: UInt64 = 0, permitted: UInt64 = 0
         var inheritable: UInt64 = 0, ambient: UInt64 = 0
@@ -67,6 +71,11 @@ public struct LaunchPlan: Sendable {
     var seccompFilter: [UInt8]?     // struct sock_filter[], compiled in Swift
     var seccompFlags: UInt32 = 0
     var oomScoreAdj: Int?
+    var personality: UInt?              // PER_LINUX (0) or PER_LINUX32 (8)
+    var ioPriority: Int32 = -1          // IOPRIO_PRIO_VALUE(class, level)
+    var scheduler: SchedulerSettings?
+    var cpuAffinityInitial: [UInt64]?   // 16 words: a cpu_set_t for 1024 CPUs
+    var cpuAffinityFinal: [UInt64]?
     var setsid = true
     var consoleSocketFD: Int32 = -1   // connected --console-socket; the child sends the pty master
     var consoleRows: UInt16 = 0

@@ -173,6 +173,7 @@ public struct Planner {
         plan.pathEnv = plan.env.last { $0.hasPrefix("PATH=") }.map { String($0.dropFirst(5)) }
         plan.noNewPrivileges = process.noNewPrivileges ?? false
         plan.oomScoreAdj = process.oomScoreAdj
+        try ProcessSettings.apply(process, personality: spec.linux?.personality, to: &plan)
         plan.preserveFDs = options.preserveFDs
         if process.isTerminal {
             plan.consoleRows = UInt16(clamping: process.consoleSize?.height ?? 0)

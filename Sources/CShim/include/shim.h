@@ -118,6 +118,18 @@ struct shim_plan {
     unsigned int seccomp_flags;         // SECCOMP_FILTER_FLAG_*
     int seccomp_before_fifo;            // unused for now: seccomp is loaded right before execve
     int setsid;
+    // runtime-spec 1.2 process/linux settings, applied by the child before execve.
+    int set_personality;
+    unsigned long personality;          // PER_LINUX or PER_LINUX32
+    int ioprio;                         // -1: leave alone; else IOPRIO_PRIO_VALUE(class, level)
+    int set_scheduler;
+    uint32_t sched_policy;
+    uint64_t sched_flags;
+    int32_t sched_nice;
+    uint32_t sched_priority;
+    uint64_t sched_runtime, sched_deadline, sched_period;
+    const uint64_t *cpu_affinity_initial;   // 16 words (1024 CPUs) or NULL; right after clone
+    const uint64_t *cpu_affinity_final;     // before execve
     int console_fd;                     // filled by the child from console_socket_fd; set -1
     int console_socket_fd;              // -1, or a connected unix socket: the child makes a pty in
                                         // the container's devpts and sends the master over it

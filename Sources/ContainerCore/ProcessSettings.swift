@@ -1,0 +1,35 @@
+import OCISpec
+
+/// runtime-spec 1.2 process settings beyond identity: personality, ioPriority, scheduler,
+/// execCPUAffinity. Names were validated; here they become the numbers the kernel takes.
+enum ProcessSettings {
+    static func apply(_ process: Process, personality: LinuxPersonality?, to plan: inout LaunchPlan) throws {
+        if let personality { plan.personality = personality.domain == "LINUX32" ? 0x0008 : 0x0000 }
+        if let io = process.ioPriority, let cls = LinuxIOPriority.knownClasses[io.class] {
+            plan.ioPriority = (cls << 13) | Int32(io.priority)
+        }
+        if let s = process.scheduler, let policy = Scheduler.knownPolicies.firstIndex(of: s.policy) {
+            let flags = (s.flags ?? []).reduce(UInt64(0)) { $0 | (Scheduler.knownFlags[$1] ?? 0) }
+            plan.scheduler = .init(policy: UInt32(policy), flags: flags, nice: s.nice ?? 0,
+                                   priority: UInt32(max(0, s.priority ?? 0)), runtime: s.runtime ?? 0,
+                                   deadline: s.deadline ?? 0, period: s.period ?? 0)
+        }
+        if let affinity = process.execCPUAffinity {
+            plan.cpuAffinityInitial = try affinity.initial.map(cpuMask)
+            plan.cpuAffinityFinal = try affinity.final.map(cpuMask)
+        }
+    }
+
+    /// "0-3,7" → a cpu_set_t bitmask (1024 CPUs).
+    static func cpuMask(_ list: String) throws -> [UInt64] {
+        var words = [UInt64](repeating: 0, count: 16)
+        for part in list.split(separator: ",") {
+            let bounds = part.split(separator: "-", maxSplits: 1).map { Int($0.filter { $0 != " " }) }
+            guard let lo = bounds.first ?? nil, let hi = bounds.count == 2 ? bounds[1] : lo, lo <= hi, hi < 1024 else {
+                throw RuntimeError("process.execCPUAffinity: invalid CPU list \"\(list)\"")
+            }
+            for cpu in lo...hi { words[cpu / 64] |= 1 << UInt64(cpu % 64) }
+        }
+        return words
+    }
+}
