@@ -136,6 +136,12 @@ void shim_exec_process(const struct shim_plan *p, const char *exe) {
     if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
         for (int fd = (int)first; fd < 65536; fd++) fcntl(fd, F_SETFD, FD_CLOEXEC);
     }
+    if (p->lsm_exec_path) {
+        int fd = open(p->lsm_exec_path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write(fd, p->lsm_exec_value, strlen(p->lsm_exec_value)) < 0)
+            shim_fail_late(errno, "setting LSM label via", p->lsm_exec_path);
+        close(fd);
+    }
     if (p->no_new_privs) load_seccomp(p);
     execve(exe, (char *const *)p->argv, (char *const *)p->envp);
     shim_fail_late(errno, "exec", exe);

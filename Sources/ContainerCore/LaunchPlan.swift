@@ -76,6 +76,7 @@ public struct LaunchPlan: Sendable {
     var scheduler: SchedulerSettings?
     var cpuAffinityInitial: [UInt64]?   // 16 words: a cpu_set_t for 1024 CPUs
     var cpuAffinityFinal: [UInt64]?
+    var lsmExec: (path: String, value: String)?
     var setsid = true
     var consoleSocketFD: Int32 = -1   // connected --console-socket; the child sends the pty master
     var consoleRows: UInt16 = 0

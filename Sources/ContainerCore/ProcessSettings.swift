@@ -14,10 +14,28 @@ enum ProcessSettings {
                                    priority: UInt32(max(0, s.priority ?? 0)), runtime: s.runtime ?? 0,
                                    deadline: s.deadline ?? 0, period: s.period ?? 0)
         }
+        plan.lsmExec = securityLabel(process)
         if let affinity = process.execCPUAffinity {
             plan.cpuAffinityInitial = try affinity.initial.map(cpuMask)
             plan.cpuAffinityFinal = try affinity.final.map(cpuMask)
         }
+    }
+
+    /// AppArmor profile or SELinux label for the exec, when the host has that LSM enabled;
+    /// otherwise ignored with a debug note, as runc does.
+    static func securityLabel(_ process: Process) -> (path: String, value: String)? {
+        if let profile = process.apparmorProfile, !profile.isEmpty {
+            if FileIO.readString("/sys/module/apparmor/parameters/enabled")?.hasPrefix("Y") == true {
+                let attr = FileIO.exists("/proc/self/attr/apparmor/exec") ? "/proc/self/attr/apparmor/exec" : "/proc/self/attr/exec"
+                return (attr, "exec " + profile)
+            }
+            Warnings.debug("process.apparmorProfile \"\(profile)\" ignored: AppArmor is not enabled on this host")
+        }
+        if let label = process.selinuxLabel, !label.isEmpty {
+            if FileIO.exists("/sys/fs/selinux/enforce") { return ("/proc/self/attr/exec", label) }
+            Warnings.debug("process.selinuxLabel ignored: SELinux is not enabled on this host")
+        }
+        return nil
     }
 
     /// "0-3,7" → a cpu_set_t bitmask (1024 CPUs).

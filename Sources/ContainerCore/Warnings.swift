@@ -8,5 +8,9 @@ public enum Warnings {
         _ = line.utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) }
     }
 
+    /// Set by the CLI under --debug.
+    nonisolated(unsafe) public static var debugSink: ((String) -> Void)?
+
     static func emit(_ message: String) { sink(message) }
+    static func debug(_ message: String) { debugSink?(message) }
 }

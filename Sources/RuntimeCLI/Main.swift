@@ -13,12 +13,13 @@ struct RuntimeCommand: ParsableCommand {
         version: VersionInfo.text,
         subcommands: [Create.self, Start.self, State.self, Kill.self, Delete.self, Run.self, List.self,
                       SpecCommand.self, Validate.self, Features.self,
-                      Ps.self, Pause.self, Resume.self, Update.self, Events.self])
+                      Ps.self, Pause.self, Resume.self, Update.self, Events.self, Exec.self])
 
     static func main() {
         do {
             let (globals, rest) = try GlobalOptions.extract(Array(CommandLine.arguments.dropFirst()))
             GlobalOptions.current = globals
+            if globals.debug { Warnings.debugSink = { Log.debug($0) } }
             if globals.systemdCgroup {
                 throw RuntimeError("--systemd-cgroup: the systemd cgroup driver is not supported; use cgroupfs")
             }

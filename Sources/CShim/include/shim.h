@@ -130,6 +130,8 @@ struct shim_plan {
     uint64_t sched_runtime, sched_deadline, sched_period;
     const uint64_t *cpu_affinity_initial;   // 16 words (1024 CPUs) or NULL; right after clone
     const uint64_t *cpu_affinity_final;     // before execve
+    const char *lsm_exec_path;          // AppArmor/SELinux: /proc/self/attr/... written before execve
+    const char *lsm_exec_value;         // "exec <profile>" or the SELinux label
     int console_fd;                     // filled by the child from console_socket_fd; set -1
     int console_socket_fd;              // -1, or a connected unix socket: the child makes a pty in
                                         // the container's devpts and sends the master over it
