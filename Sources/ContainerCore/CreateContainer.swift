@@ -42,21 +42,16 @@ extension ContainerRuntime {
         let rollback = Rollback()
         rollback.add { [store] in store.remove(request.id) }
 
-        let layout = try CgroupLayout.detect()
-        let cgroup = try Cgroups.manager(cgroupsPath: spec.linux?.cgroupsPath, containerID: request.id, layout: layout)
         var record = ContainerRecord(
             ociVersion: spec.ociVersion ?? Spec.version, id: request.id, pid: 0, startTime: 0,
             bundle: bundle, rootfs: "", created: Timestamp.now(), owner: Self.ownerName(),
-            annotations: spec.annotations, cgroup: cgroup.handle.withPlannedCreations(), spec: spec)
-        // Recorded before anything exists, so `delete --force` can clean up after a killed create.
-        try store.saveCgroupHandle(record.cgroup!, id: request.id)
-        rollback.add { [record] in try? Cgroups.open(record.cgroup!).destroy() }
-        try cgroup.create()
-        record.cgroup = cgroup.handle
-        if let resources = EffectiveResources.of(spec) { try cgroup.apply(resources, isUpdate: false) }
+            annotations: spec.annotations, cgroup: nil, spec: spec)
+        let cgroup = try setUpCgroup(spec: spec, id: request.id, rollback: rollback)
+        record.cgroup = cgroup?.handle
 
         var options = Planner.Options(noPivot: request.noPivot, preserveFDs: request.preserveFDs)
-        options.cgroupHierarchies = cgroup.handle.mountHierarchies()
+        options.cgroupHierarchies = cgroup?.handle.mountHierarchies() ?? []
+        options.rootless = geteuid() != 0
         let planner = Planner(spec: spec, bundle: bundle, options: options)
         var plan = try planner.plan()
         let console = try ConsoleSocket.connectIfNeeded(terminal: spec.process?.isTerminal ?? false, path: request.consoleSocket)
@@ -76,7 +71,7 @@ extension ContainerRuntime {
         let pid = try spawner.spawn()
         rollback.add { Glibc.kill(pid, SIGKILL); var status: Int32 = 0; waitpid(pid, &status, 0) }
         try spawner.writeIDMaps()
-        try cgroup.addProcess(pid)
+        try cgroup?.addProcess(pid)
         try spawner.setOOMScoreAdj()
         try spawner.releaseAndWaitReady()
 

@@ -15,6 +15,8 @@ public struct Planner {
         public var preserveFDs: Int32 = 0
         /// The container's cgroup directories on the host, for a `cgroup` mount inside.
         public var cgroupHierarchies: [CgroupMountPlanner.Hierarchy] = []
+        /// Unprivileged caller: setgroups must be denied before the gid map can be written.
+        public var rootless = false
         public init(noPivot: Bool = false, preserveFDs: Int32 = 0) {
             self.noPivot = noPivot
             self.preserveFDs = preserveFDs
@@ -90,6 +92,7 @@ public struct Planner {
                 .joined(separator: "\n")
         }
         if plan.cloneFlags & CLONE_NEWUSER != 0 {
+            plan.setGroups = !options.rootless
             plan.uidMap = Self.idMap(spec.linux?.uidMappings)
             plan.gidMap = Self.idMap(spec.linux?.gidMappings)
             plan.becomeRoot = (spec.linux?.uidMappings ?? []).contains { $0.containerID == 0 }

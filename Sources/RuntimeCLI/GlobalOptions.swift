@@ -6,7 +6,14 @@ import Glibc
 struct GlobalOptions {
     nonisolated(unsafe) static var current = GlobalOptions()
 
-    var root = StateStore.defaultRoot
+    var root = GlobalOptions.defaultRoot
+
+    /// Root: /run/runtime. Unprivileged (rootless): $XDG_RUNTIME_DIR/runtime, as runc does.
+    static var defaultRoot: String {
+        guard geteuid() != 0 else { return StateStore.defaultRoot }
+        if let xdg = getenv("XDG_RUNTIME_DIR"), xdg.pointee != 0 { return String(cString: xdg) + "/runtime" }
+        return "/tmp/runtime-\(geteuid())"
+    }
     var logPath: String?
     var logFormat = "text"
     var debug = false

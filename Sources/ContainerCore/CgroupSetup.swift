@@ -1,0 +1,29 @@
+import Cgroups
+import Glibc
+import OCISpec
+
+extension ContainerRuntime {
+    /// Creates the container's cgroup and writes its limits. As root any failure is fatal.
+    /// Unprivileged (rootless), cgroups are used only where delegated to us; otherwise the
+    /// container runs without them, with a warning if the config asked for limits.
+    func setUpCgroup(spec: Spec, id: String, rollback: Rollback) throws -> CgroupManager? {
+        do {
+            let layout = try CgroupLayout.detect()
+            let cgroup = try Cgroups.manager(cgroupsPath: spec.linux?.cgroupsPath, containerID: id, layout: layout)
+            // Recorded before anything exists, so `delete --force` can clean up after a killed create.
+            let planned = cgroup.handle.withPlannedCreations()
+            try store.saveCgroupHandle(planned, id: id)
+            rollback.add { try? Cgroups.open(planned).destroy() }
+            try cgroup.create()
+            if let resources = EffectiveResources.of(spec) { try cgroup.apply(resources, isUpdate: false) }
+            return cgroup
+        } catch {
+            guard geteuid() != 0 else { throw error }
+            let asked = spec.linux?.resources.map { $0 != LinuxResources() } ?? false
+            if asked {
+                Warnings.emit("cgroups are not delegated to uid \(geteuid()) here (\(error)); linux.resources not applied")
+            }
+            return nil
+        }
+    }
+}
