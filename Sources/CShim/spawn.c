@@ -78,3 +78,19 @@ int shim_wait_detached(int sync_fd) {
     do { n = recv(sync_fd, &c, 1, 0); } while (n < 0 && errno == EINTR);
     return n == 0 ? 0 : (n < 0 ? -errno : -EPROTO);
 }
+
+// Receive one fd sent with SCM_RIGHTS (the pty master, for a foreground `run`).
+int shim_recv_fd(int sock) {
+    char byte[64];
+    struct iovec iov = { byte, sizeof byte };
+    char control[CMSG_SPACE(sizeof(int))];
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control };
+    ssize_t n;
+    do { n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC); } while (n < 0 && errno == EINTR);
+    if (n < 0) return -errno;
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    if (!c || c->cmsg_type != SCM_RIGHTS) return -EPROTO;
+    int fd;
+    memcpy(&fd, CMSG_DATA(c), sizeof fd);
+    return fd;
+}

@@ -11,6 +11,8 @@ public struct CreateRequest: Sendable {
     public var noPivot = false
     public var preserveFDs: Int32 = 0
     public var consoleSocket: String?
+    /// `run` in the foreground: a terminal without a console socket is relayed by us.
+    public var foregroundTerminal = false
     public init(id: String, bundle: String, pidFile: String? = nil) {
         self.id = id
         self.bundle = bundle
@@ -21,6 +23,7 @@ public struct CreateRequest: Sendable {
 /// A container process this runtime started: still our child until we exit.
 public struct SpawnedContainer {
     public let record: ContainerRecord
+    let terminal: TerminalRelay?
 }
 
 extension ContainerRuntime {
@@ -54,8 +57,13 @@ extension ContainerRuntime {
         options.rootless = geteuid() != 0
         let planner = Planner(spec: spec, bundle: bundle, options: options)
         var plan = try planner.plan()
-        let console = try ConsoleSocket.connectIfNeeded(terminal: spec.process?.isTerminal ?? false, path: request.consoleSocket)
-        defer { console.map { _ = close($0) } }
+        var relay: TerminalRelay?
+        if request.foregroundTerminal, spec.process?.isTerminal == true, request.consoleSocket == nil {
+            relay = try TerminalRelay()
+        }
+        let console = try relay.map { Optional($0.theirs) }
+            ?? ConsoleSocket.connectIfNeeded(terminal: spec.process?.isTerminal ?? false, path: request.consoleSocket)
+        defer { if relay == nil { console.map { _ = close($0) } } }
         plan.consoleSocketFD = console ?? -1
         record.rootfs = plan.rootfs
 
@@ -92,7 +100,7 @@ extension ContainerRuntime {
         try spawner.detach()
         rollback.disarm()
         _ = lock
-        return SpawnedContainer(record: record)
+        return SpawnedContainer(record: record, terminal: relay)
     }
 
     static func writePidFile(_ path: String, pid: Int32) throws {

@@ -7,13 +7,22 @@ extension ContainerRuntime {
     /// `run`: create + start, then (unless detached) wait, forward signals, delete, and
     /// return the container's exit code (128+N when killed by signal N).
     public func run(_ request: CreateRequest, detach: Bool) throws -> Int32 {
+        var request = request
+        request.foregroundTerminal = !detach
         let container = try create(request)
         let pid = container.record.pid
-        do { try start(id: request.id) } catch {
+        do {
+            try container.terminal?.attach()
+            try start(id: request.id)
+        } catch {
             try? delete(id: request.id, force: true)
             throw error
         }
         if detach { return 0 }
+        if let relay = container.terminal {
+            foregroundPid = pid
+            relay.relay(until: pid)
+        }
         let code = Self.waitForeground(pid)
         try? delete(id: request.id, force: true)
         return code

@@ -158,6 +158,8 @@ int shim_release(int sync_fd);
 // Wait for READY or ERROR. Returns 0 and fills msg; -errno on I/O failure (child died: EPIPE).
 int shim_wait(int sync_fd, struct shim_msg *msg);
 
+// Receive one fd passed with SCM_RIGHTS; returns it or -errno.
+int shim_recv_fd(int sock);
 // After the second release: wait until the child has closed its end (it no longer dies with us).
 int shim_wait_detached(int sync_fd);
 #endif
