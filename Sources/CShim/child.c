@@ -116,6 +116,8 @@ void shim_child_main(const struct shim_plan *p, int sync_fd) {
     send_ready(sync_fd);
     // The parent records the container, then lets go: only now may we outlive it.
     wait_for_parent(sync_fd);
+    // Now in the container's cgroup: a new cgroup namespace makes it the container's root.
+    if (p->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0) shim_fail_late(errno, "unshare(CLONE_NEWCGROUP)", NULL);
     prctl(PR_SET_PDEATHSIG, 0);
     close(sync_fd);   // the parent waits for this EOF before it exits
     if (p->exec_fifo_dirfd >= 0) wait_for_start(p);

@@ -79,9 +79,13 @@ extension ContainerRuntime {
         let pid = try spawner.spawn()
         rollback.add { Glibc.kill(pid, SIGKILL); var status: Int32 = 0; waitpid(pid, &status, 0) }
         try spawner.writeIDMaps()
-        try cgroup?.addProcess(pid)
         try spawner.setOOMScoreAdj()
-        try spawner.releaseAndWaitReady()
+        // The child sets up its rootfs while we place it in its cgroup: on cgroup v1 the first
+        // cgroup.procs write waits for an RCU grace period (~10 ms here), so overlap the two.
+        // It cannot reach execve (nor create its cgroup namespace) before the second release.
+        try spawner.release()
+        try cgroup?.addProcess(pid)
+        try spawner.waitReady()
 
         record.pid = pid
         record.startTime = ProcStat(pid: pid)?.startTime ?? 0

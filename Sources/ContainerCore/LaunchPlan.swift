@@ -32,6 +32,7 @@ public struct LaunchPlan: Sendable {
     // Namespaces
     var cloneFlags: Int32 = 0
     var newTimeNamespace = false
+    var unshareCgroupNamespace = false  // after cgroup placement, so the container's cgroup is its root
     var timeOffsets: String?
     var pidNamespaceJoin: String?
     var joins: [(type: Int32, path: String)] = []

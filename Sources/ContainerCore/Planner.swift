@@ -80,6 +80,8 @@ public struct Planner {
                 else { plan.joins.append((flag, path)) }
             } else if ns.type == "time" {
                 plan.newTimeNamespace = true
+            } else if ns.type == "cgroup" {
+                plan.unshareCgroupNamespace = true
             } else {
                 plan.cloneFlags |= flag
             }

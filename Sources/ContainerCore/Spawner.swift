@@ -38,8 +38,18 @@ final class Spawner {
     }
 
     func releaseAndWaitReady() throws {
+        try release()
+        try waitReady()
+    }
+
+    /// Let the child start its set-up (namespaces, mounts, pivot_root).
+    func release() throws {
         let r = shim_release(syncFD)
         guard r == 0 else { throw RuntimeError.errno("starting container process", -r) }
+    }
+
+    /// Wait until the child has finished its set-up, or report the step that failed.
+    func waitReady() throws {
         var msg = shim_msg()
         let w = shim_wait(syncFD, &msg)
         guard w == 0 else { throw RuntimeError("container process exited during set-up") }

@@ -67,6 +67,7 @@ struct shim_plan {
     unsigned long clone_flags;          // CLONE_NEW* created by clone() (never CLONE_NEWTIME)
     int new_time_ns;                    // created in the parent with unshare(), before clone
     const char *time_offsets;           // written to /proc/self/timens_offsets, or NULL
+    int unshare_cgroupns;               // unshare(CLONE_NEWCGROUP) once placed in the cgroup
     const char *pid_ns_join;            // joined in the parent around clone (affects children only)
     const struct shim_ns_join *joins;   // joined by the child; a user namespace comes first
     int njoins;
