@@ -20,6 +20,11 @@ extension ContainerRuntime {
             store.remove(id)
             return
         }
+        try delete(record, force: force)
+    }
+
+    func delete(_ record: ContainerRecord, force: Bool) throws {
+        let id = record.id
         let status = record.status(in: store)
         switch status {
         case .running, .paused:

@@ -13,9 +13,12 @@ extension ContainerRuntime {
         let pid = container.record.pid
         do {
             try container.terminal?.attach()
-            try start(id: request.id)
+            // `run` holds the id from create to delete in one process: no reload of state.json.
+            let lock = try store.lock(request.id)
+            try start(container.record)
+            _ = lock
         } catch {
-            try? delete(id: request.id, force: true)
+            try? delete(container.record, force: true)
             throw error
         }
         if detach { return 0 }
@@ -24,7 +27,10 @@ extension ContainerRuntime {
             relay.relay(until: pid)
         }
         let code = Self.waitForeground(pid)
-        try? delete(id: request.id, force: true)
+        if let lock = try? store.lock(request.id) {
+            try? delete(container.record, force: true)
+            _ = lock
+        }
         return code
     }
 

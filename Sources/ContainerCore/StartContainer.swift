@@ -5,7 +5,12 @@ extension ContainerRuntime {
     public func start(id: String) throws {
         let lock = try store.lock(id)
         defer { _ = lock }
-        let record = try store.load(id)
+        try start(try store.load(id))
+    }
+
+    /// With the record already at hand (`run` has it from create) and the lock held or moot.
+    func start(_ record: ContainerRecord) throws {
+        let id = record.id
         let status = record.status(in: store)
         guard status == .created else { throw RuntimeError("cannot start a container in the \(status.rawValue) state") }
         let hooks = record.spec.hooks
