@@ -37,11 +37,26 @@ static void join_namespaces(const struct shim_plan *p, int sync_fd) {
     }
 }
 
-static void send_ready(int sync_fd) {
+static void send_ready(int sync_fd, int fd) {
     struct shim_msg m;
     memset(&m, 0, sizeof m);
     m.kind = SHIM_READY;
-    if (send(sync_fd, &m, sizeof m, MSG_NOSIGNAL) != (ssize_t)sizeof m) _exit(126);
+    m.fd = -1;
+    struct iovec iov = { &m, sizeof m };
+    char control[CMSG_SPACE(sizeof(int))];
+    memset(control, 0, sizeof control);
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+    if (fd >= 0) {
+        msg.msg_control = control;
+        msg.msg_controllen = sizeof control;
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &fd, sizeof(int));
+    }
+    if (sendmsg(sync_fd, &msg, MSG_NOSIGNAL) != (ssize_t)sizeof m) _exit(126);
+    if (fd >= 0) close(fd);
 }
 
 // Block until `runtime start` opens the fifo for reading (runc's exec.fifo design).
@@ -113,7 +128,9 @@ void shim_child_main(const struct shim_plan *p, int sync_fd) {
     int err = shim_find_executable(p->argv[0], p->path_env, exe, sizeof exe);
     if (err) shim_fail(sync_fd, err, "executable file not found:", p->argv[0]);
 
-    send_ready(sync_fd);
+    int listener = -1;
+    if (p->seccomp_listener) listener = shim_load_seccomp_listener(p, sync_fd);
+    send_ready(sync_fd, listener);
     // The parent records the container, then lets go: only now may we outlive it.
     wait_for_parent(sync_fd);
     // Now in the container's cgroup: a new cgroup namespace makes it the container's root.

@@ -13,6 +13,7 @@ void shim_finish_rootfs(const struct shim_plan *p, int sync_fd);
 int shim_mkdir_all(const char *path, mode_t mode);
 // Resolve argv[0] via PATH like execvp, into buf. Returns 0 or errno.
 int shim_find_executable(const char *file, const char *path_env, char *buf, size_t len);
+int shim_load_seccomp_listener(const struct shim_plan *p, int sync_fd);
 int shim_setup_console(struct shim_plan *p, int sync_fd);
 __attribute__((noreturn)) void shim_child_main(const struct shim_plan *p, int sync_fd);
 size_t shim_strlcpy(char *dst, const char *src, size_t size);

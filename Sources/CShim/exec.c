@@ -84,8 +84,17 @@ static void apply_caps(const struct shim_plan *p) {
     }
 }
 
+// SCMP_ACT_NOTIFY: the filter goes in before READY so that its listener fd can travel up
+// with it; from here on the notified syscalls wait for the caller's agent.
+int shim_load_seccomp_listener(const struct shim_plan *p, int sync_fd) {
+    struct sock_fprog prog = { p->seccomp_len, (struct sock_filter *)p->seccomp_filter };
+    long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->seccomp_flags | SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+    if (fd < 0) shim_fail(sync_fd, errno, "loading seccomp filter with a listener", NULL);
+    return (int)fd;
+}
+
 static void load_seccomp(const struct shim_plan *p) {
-    if (!p->seccomp_filter) return;
+    if (!p->seccomp_filter || p->seccomp_listener) return;
     struct sock_fprog prog = { p->seccomp_len, (struct sock_filter *)p->seccomp_filter };
     if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->seccomp_flags, &prog) < 0)
         shim_fail_late(errno, "loading seccomp filter", NULL);

@@ -64,11 +64,17 @@ int shim_release(int sync_fd) {
 }
 
 int shim_wait(int sync_fd, struct shim_msg *msg) {
+    char control[CMSG_SPACE(sizeof(int))];
+    struct iovec iov = { msg, sizeof *msg };
     for (;;) {
-        ssize_t n = recv(sync_fd, msg, sizeof *msg, 0);
-        if (n == (ssize_t)sizeof *msg) return 0;
+        struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control };
+        ssize_t n = recvmsg(sync_fd, &m, MSG_CMSG_CLOEXEC);
         if (n < 0 && errno == EINTR) continue;
-        return n == 0 ? -EPIPE : (n < 0 ? -errno : -EPROTO);
+        if (n != (ssize_t)sizeof *msg) return n == 0 ? -EPIPE : (n < 0 ? -errno : -EPROTO);
+        msg->fd = -1;
+        struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+        if (c && c->cmsg_type == SCM_RIGHTS) memcpy(&msg->fd, CMSG_DATA(c), sizeof(int));
+        return 0;
     }
 }
 
@@ -93,4 +99,20 @@ int shim_recv_fd(int sock) {
     int fd;
     memcpy(&fd, CMSG_DATA(c), sizeof fd);
     return fd;
+}
+
+// Send a payload with one fd attached (seccomp listener to the agent). 0 or -errno.
+int shim_send_fd(int sock, const void *payload, size_t len, int fd) {
+    struct iovec iov = { (void *)payload, len };
+    char control[CMSG_SPACE(sizeof(int))];
+    memset(control, 0, sizeof control);
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control };
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &fd, sizeof(int));
+    ssize_t n;
+    do { n = sendmsg(sock, &msg, MSG_NOSIGNAL); } while (n < 0 && errno == EINTR);
+    return n < 0 ? -errno : 0;
 }

@@ -72,6 +72,7 @@ final class CPlan {
             raw.seccomp_filter = UnsafeRawPointer(array(filter))
             raw.seccomp_len = UInt16(filter.count / 8)   // sizeof(struct sock_filter)
             raw.seccomp_flags = plan.seccompFlags
+            raw.seccomp_listener = plan.seccompListener == nil ? 0 : 1
         }
         raw.setsid = plan.setsid ? 1 : 0
         if let persona = plan.personality { raw.set_personality = 1; raw.personality = persona }

@@ -85,10 +85,15 @@ extension ContainerRuntime {
         // It cannot reach execve (nor create its cgroup namespace) before the second release.
         try spawner.release()
         try cgroup?.addProcess(pid)
-        try spawner.waitReady()
+        let listener = try spawner.waitReady()
 
         record.pid = pid
         record.startTime = ProcStat(pid: pid)?.startTime ?? 0
+        if let listener, let target = plan.seccompListener {
+            var state = record.ociState(in: store)
+            state.status = ContainerStatus.creating.rawValue
+            try SeccompAgent.send(listener: listener, to: target.path, metadata: target.metadata, pid: pid, state: state)
+        }
         // runtime.md steps 6-7: prestart/createRuntime in our namespaces, createContainer in the
         // container's; any failure aborts the create (the rollback undoes everything).
         if let hooks = spec.hooks {

@@ -47,7 +47,10 @@ extension ContainerRuntime {
         do {
             if let handle = record.cgroup { try Cgroups.open(handle).addProcess(pid) }
             try spawner.setOOMScoreAdj()
-            try spawner.releaseAndWaitReady()
+            if let listener = try spawner.releaseAndWaitReady(), let target = plan.seccompListener {
+                try SeccompAgent.send(listener: listener, to: target.path, metadata: target.metadata, pid: pid,
+                                      state: record.ociState(in: store))
+            }
             if let pidFile = request.pidFile { try Self.writePidFile(pidFile, pid: pid) }
             try spawner.detach()
         } catch {

@@ -71,6 +71,7 @@ public struct LaunchPlan: Sendable {
     var noNewPrivileges = false
     var seccompFilter: [UInt8]?     // struct sock_filter[], compiled in Swift
     var seccompFlags: UInt32 = 0
+    var seccompListener: (path: String, metadata: String?)?   // SCMP_ACT_NOTIFY
     var oomScoreAdj: Int?
     var personality: UInt?              // PER_LINUX (0) or PER_LINUX32 (8)
     var ioPriority: Int32 = -1          // IOPRIO_PRIO_VALUE(class, level)

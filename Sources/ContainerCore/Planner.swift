@@ -191,8 +191,8 @@ public struct Planner {
         }
         if let seccomp = spec.linux?.seccomp {
             let compiled = try SeccompCompiler.compile(seccomp)
-            guard !compiled.usesNotify else {
-                throw RuntimeError("linux.seccomp: SCMP_ACT_NOTIFY is not supported by this runtime yet")
+            if compiled.usesNotify {
+                plan.seccompListener = (seccomp.listenerPath ?? "", seccomp.listenerMetadata)
             }
             plan.seccompFilter = compiled.filter
             plan.seccompFlags = compiled.flags

@@ -37,9 +37,11 @@ final class Spawner {
         if let adj = plan.oomScoreAdj { try FileIO.write("/proc/\(pid)/oom_score_adj", String(adj)) }
     }
 
-    func releaseAndWaitReady() throws {
+    /// Returns the seccomp listener fd the child sent up with READY, if any.
+    @discardableResult
+    func releaseAndWaitReady() throws -> Int32? {
         try release()
-        try waitReady()
+        return try waitReady()
     }
 
     /// Let the child start its set-up (namespaces, mounts, pivot_root).
@@ -49,7 +51,8 @@ final class Spawner {
     }
 
     /// Wait until the child has finished its set-up, or report the step that failed.
-    func waitReady() throws {
+    @discardableResult
+    func waitReady() throws -> Int32? {
         var msg = shim_msg()
         let w = shim_wait(syncFD, &msg)
         guard w == 0 else { throw RuntimeError("container process exited during set-up") }
@@ -57,6 +60,7 @@ final class Spawner {
             let what = withUnsafeBytes(of: msg.what) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
             throw RuntimeError("container set-up failed: \(what): \(String(cString: strerror(msg.err)))")
         }
+        return msg.fd >= 0 ? msg.fd : nil
     }
 
     /// The container is recorded: the child may now outlive us. Wait until it says so.

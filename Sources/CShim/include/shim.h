@@ -117,7 +117,8 @@ struct shim_plan {
     const void *seccomp_filter;         // struct sock_filter[], compiled by the parent; NULL for none
     unsigned short seccomp_len;
     unsigned int seccomp_flags;         // SECCOMP_FILTER_FLAG_*
-    int seccomp_before_fifo;            // unused for now: seccomp is loaded right before execve
+    int seccomp_listener;               // SCMP_ACT_NOTIFY: load with NEW_LISTENER before READY and
+                                        // send the listener fd up with it (the caller passes it on)
     int setsid;
     // runtime-spec 1.2 process/linux settings, applied by the child before execve.
     int set_personality;
@@ -147,7 +148,8 @@ enum shim_msg_kind { SHIM_READY = 1, SHIM_ERROR = 2 };
 struct shim_msg {
     int32_t kind;
     int32_t err;                        // errno of the failing step
-    char what[480];                     // which step, on what path
+    int32_t fd;                         // READY: a received fd (seccomp listener) or -1
+    char what[476];                     // which step, on what path
 };
 
 // Parent side: clone the child, which blocks until shim_release(). Returns the pid (> 0),
@@ -159,6 +161,8 @@ int shim_release(int sync_fd);
 // Wait for READY or ERROR. Returns 0 and fills msg; -errno on I/O failure (child died: EPIPE).
 int shim_wait(int sync_fd, struct shim_msg *msg);
 
+// Send a payload with one fd attached (SCM_RIGHTS); 0 or -errno.
+int shim_send_fd(int sock, const void *payload, size_t len, int fd);
 // Receive one fd passed with SCM_RIGHTS; returns it or -errno.
 int shim_recv_fd(int sock);
 // After the second release: wait until the child has closed its end (it no longer dies with us).
