@@ -105,6 +105,9 @@ void shim_child_main(const struct shim_plan *p, int sync_fd) {
         if (setresuid(0, 0, 0) < 0) shim_fail(sync_fd, errno, "setresuid(0) in the user namespace", NULL);
     }
     if (p->setsid && setsid() < 0) shim_fail(sync_fd, errno, "setsid", NULL);
+    // A session keyring of its own, so the container cannot read the host's keys. Best effort:
+    // kernels without keys (ENOSYS) or with exhausted quotas still run the container.
+    if (p->new_keyring) (void)syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, 0);
     if (p->hostname && sethostname(p->hostname, strlen(p->hostname)) < 0)
         shim_fail(sync_fd, errno, "sethostname", p->hostname);
     if (p->domainname && setdomainname(p->domainname, strlen(p->domainname)) < 0)

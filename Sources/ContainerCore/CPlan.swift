@@ -75,6 +75,7 @@ final class CPlan {
             raw.seccomp_listener = plan.seccompListener == nil ? 0 : 1
         }
         raw.setsid = plan.setsid ? 1 : 0
+        raw.new_keyring = plan.newKeyring ? 1 : 0
         if let persona = plan.personality { raw.set_personality = 1; raw.personality = persona }
         raw.ioprio = plan.ioPriority
         if let s = plan.scheduler {

@@ -11,6 +11,7 @@ public struct CreateRequest: Sendable {
     public var noPivot = false
     public var preserveFDs: Int32 = 0
     public var consoleSocket: String?
+    public var noNewKeyring = false
     /// `run` in the foreground: a terminal without a console socket is relayed by us.
     public var foregroundTerminal = false
     public init(id: String, bundle: String, pidFile: String? = nil) {
@@ -55,6 +56,8 @@ extension ContainerRuntime {
         var options = Planner.Options(noPivot: request.noPivot, preserveFDs: request.preserveFDs)
         options.cgroupHierarchies = cgroup?.handle.mountHierarchies() ?? []
         options.rootless = geteuid() != 0
+        options.newKeyring = !request.noNewKeyring
+        options.listenFDs = Self.socketActivationFDs()
         let planner = Planner(spec: spec, bundle: bundle, options: options)
         var plan = try planner.plan()
         var relay: TerminalRelay?
@@ -110,6 +113,14 @@ extension ContainerRuntime {
         rollback.disarm()
         _ = lock
         return SpawnedContainer(record: record, terminal: relay)
+    }
+
+    /// systemd socket activation: LISTEN_FDS meant for us (LISTEN_PID unset or ours) are
+    /// passed on as fds 3… with LISTEN_FDS/LISTEN_PID=1 in the container's environment.
+    static func socketActivationFDs() -> Int32 {
+        guard let raw = getenv("LISTEN_FDS"), let n = Int32(String(cString: raw)), n > 0 else { return 0 }
+        if let pidText = getenv("LISTEN_PID"), Int32(String(cString: pidText)) != getpid() { return 0 }
+        return n
     }
 
     static func writePidFile(_ path: String, pid: Int32) throws {

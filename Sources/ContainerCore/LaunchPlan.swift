@@ -80,6 +80,7 @@ public struct LaunchPlan: Sendable {
     var cpuAffinityFinal: [UInt64]?
     var lsmExec: (path: String, value: String)?
     var setsid = true
+    var newKeyring = true
     var consoleSocketFD: Int32 = -1   // connected --console-socket; the child sends the pty master
     var consoleRows: UInt16 = 0
     var consoleCols: UInt16 = 0

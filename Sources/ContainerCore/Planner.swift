@@ -17,6 +17,9 @@ public struct Planner {
         public var cgroupHierarchies: [CgroupMountPlanner.Hierarchy] = []
         /// Unprivileged caller: setgroups must be denied before the gid map can be written.
         public var rootless = false
+        public var newKeyring = true
+        /// Socket-activation fds (LISTEN_FDS) passed through to the container, as runc does.
+        public var listenFDs: Int32 = 0
         public init(noPivot: Bool = false, preserveFDs: Int32 = 0) {
             self.noPivot = noPivot
             self.preserveFDs = preserveFDs
@@ -68,6 +71,7 @@ public struct Planner {
         }
         plan.joins.sort { ($0.type == CLONE_NEWUSER ? 0 : 1) < ($1.type == CLONE_NEWUSER ? 0 : 1) }
         plan.setsid = process.isTerminal
+        plan.newKeyring = false   // exec shares the container's session keyring
         try planProcess(process, into: &plan)
         return plan
     }
@@ -179,7 +183,12 @@ public struct Planner {
         plan.noNewPrivileges = process.noNewPrivileges ?? false
         plan.oomScoreAdj = process.oomScoreAdj
         try ProcessSettings.apply(process, personality: spec.linux?.personality, to: &plan)
-        plan.preserveFDs = options.preserveFDs
+        plan.preserveFDs = options.preserveFDs + options.listenFDs
+        plan.newKeyring = options.newKeyring
+        if options.listenFDs > 0 {
+            plan.env.removeAll { $0.hasPrefix("LISTEN_FDS=") || $0.hasPrefix("LISTEN_PID=") }
+            plan.env += ["LISTEN_FDS=\(options.listenFDs)", "LISTEN_PID=1"]
+        }
         if process.isTerminal {
             plan.consoleRows = UInt16(clamping: process.consoleSize?.height ?? 0)
             plan.consoleCols = UInt16(clamping: process.consoleSize?.width ?? 0)

@@ -20,6 +20,7 @@ struct BundleOptions: ParsableArguments {
         request.noPivot = noPivot
         request.preserveFDs = preserveFDs
         request.consoleSocket = consoleSocket
+        request.noNewKeyring = noNewKeyring
         return request
     }
 }

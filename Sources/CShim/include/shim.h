@@ -120,6 +120,7 @@ struct shim_plan {
     int seccomp_listener;               // SCMP_ACT_NOTIFY: load with NEW_LISTENER before READY and
                                         // send the listener fd up with it (the caller passes it on)
     int setsid;
+    int new_keyring;                    // join a fresh session keyring (runc's default)
     // runtime-spec 1.2 process/linux settings, applied by the child before execve.
     int set_personality;
     unsigned long personality;          // PER_LINUX or PER_LINUX32
