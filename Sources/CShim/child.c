@@ -71,11 +71,14 @@ static void wait_for_start(const struct shim_plan *p) {
 
 // Close every inherited fd the plan does not name: the runtime's own (state-dir locks,
 // logs) must not live on in the container, where a held flock would block `start`.
+// Close every inherited fd the plan does not name: the runtime's own (state-dir locks,
+// logs) must not live on in the container, where a held flock would block `start`.
 static void close_unneeded_fds(const struct shim_plan *p, int sync_fd) {
-    int keep[4] = { sync_fd, p->exec_fifo_dirfd, p->console_socket_fd, p->console_fd };
+    int sorted[40];
     int n = 0;
-    int sorted[4];
-    for (int i = 0; i < 4; i++) if (keep[i] >= 0) sorted[n++] = keep[i];
+    int fixed[4] = { sync_fd, p->exec_fifo_dirfd, p->console_socket_fd, p->console_fd };
+    for (int i = 0; i < 4; i++) if (fixed[i] >= 0) sorted[n++] = fixed[i];
+    for (int i = 0; i < p->nmounts && n < 40; i++) if (p->mounts[i].tree_fd >= 0) sorted[n++] = p->mounts[i].tree_fd;
     for (int i = 1; i < n; i++)   // insertion sort: qsort may allocate
         for (int j = i; j > 0 && sorted[j - 1] > sorted[j]; j--) { int t = sorted[j]; sorted[j] = sorted[j - 1]; sorted[j - 1] = t; }
     unsigned int from = 3 + (unsigned int)(p->preserve_fds > 0 ? p->preserve_fds : 0);

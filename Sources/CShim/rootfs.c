@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <linux/mount.h>
 #include <sys/sysmacros.h>
 #include "child_internal.h"
 
@@ -50,7 +51,11 @@ static unsigned long locked_flags(const char *path) {
 
 static void do_mount(const struct shim_mount *m, int sync_fd) {
     if (make_mount_point(m->target, m->make_file) < 0) shim_fail(sync_fd, errno, "creating mount point", m->target);
-    if (mount(m->source, m->target, m->fstype, m->flags, m->data) < 0) {
+    if (m->tree_fd >= 0) {
+        if (syscall(SYS_move_mount, m->tree_fd, "", AT_FDCWD, m->target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+            shim_fail(sync_fd, errno, "attaching idmapped mount", m->target);
+        close(m->tree_fd);
+    } else if (mount(m->source, m->target, m->fstype, m->flags, m->data) < 0) {
         // runc retries a read-only sysfs/proc with fewer flags? No: report it as is.
         shim_fail(sync_fd, errno, "mounting", m->target);
     }

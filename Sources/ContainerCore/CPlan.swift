@@ -26,7 +26,7 @@ final class CPlan {
         raw.mounts = UnsafePointer(array(plan.mounts.map {
             shim_mount(source: string($0.source), target: string($0.target), fstype: string($0.fstype),
                        data: string($0.data), flags: $0.flags, remount_flags: $0.remountFlags,
-                       propagation: $0.propagation, make_file: $0.makeFile ? 1 : 0)
+                       propagation: $0.propagation, make_file: $0.makeFile ? 1 : 0, tree_fd: $0.treeFD)
         }))
         raw.nmounts = Int32(plan.mounts.count)
         raw.devices = UnsafePointer(array(plan.devices.map {

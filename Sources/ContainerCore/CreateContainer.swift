@@ -78,6 +78,8 @@ extension ContainerRuntime {
         guard dirFD >= 0 else { throw RuntimeError.errno("opening \(store.directory(request.id))") }
         defer { close(dirFD) }
 
+        let idmapped = IdmappedMounts()
+        try idmapped.prepare(&plan)
         let spawner = Spawner(plan: plan, fifoDirFD: dirFD)
         let pid = try spawner.spawn()
         rollback.add { Glibc.kill(pid, SIGKILL); var status: Int32 = 0; waitpid(pid, &status, 0) }

@@ -10,6 +10,14 @@ public struct LaunchPlan: Sendable {
         var remountFlags: UInt = 0
         var propagation: UInt = 0
         var makeFile = false
+        /// mounts[].uidMappings/gidMappings: made into an idmapped tree by the parent.
+        var idmap: IDMap?
+        var treeFD: Int32 = -1
+    }
+    public struct IDMap: Sendable, Equatable {
+        var uidMap: String?
+        var gidMap: String?
+        var recursive: Bool
     }
     public struct PlannedDevice: Sendable, Equatable {
         var path: String            // host path inside the rootfs

@@ -159,6 +159,10 @@ public struct Planner {
             planned.fstype = nil
             planned.data = nil
             planned.makeFile = !FileIO.isDirectory(source)
+            if mount.uidMappings != nil || mount.gidMappings != nil {
+                planned.idmap = .init(uidMap: Self.idMap(mount.uidMappings), gidMap: Self.idMap(mount.gidMappings),
+                                      recursive: opts.flags & UInt(MS_REC) != 0 || (mount.options ?? []).contains("ridmap"))
+            }
             // A bind ignores other flags; they take effect on a remount.
             let extra = opts.flags & ~UInt(MS_BIND | MS_REC | MS_REMOUNT)
             planned.flags = opts.flags & UInt(MS_BIND | MS_REC)

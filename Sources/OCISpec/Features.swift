@@ -136,9 +136,9 @@ public struct Features: Codable, Sendable, Equatable {
                 archs: LinuxSeccomp.knownArchitectures,
                 knownFlags: LinuxSeccomp.knownFlags,
                 supportedFlags: LinuxSeccomp.knownFlags),
-            apparmor: Enabled(enabled: false),
-            selinux: Enabled(enabled: false),
+            apparmor: Enabled(enabled: true),   // applied when the host has AppArmor on
+            selinux: Enabled(enabled: true),    // applied when the host has SELinux on
             intelRdt: IntelRdt(enabled: false),
-            mountExtensions: MountExtensions(idmap: Enabled(enabled: false)),
+            mountExtensions: MountExtensions(idmap: Enabled(enabled: true)),
             netDevices: Enabled(enabled: false)))
 }

@@ -30,6 +30,7 @@ struct shim_mount {
     unsigned long remount_flags; // non-zero: bind mounts are re-mounted with these (ro, nosuid, …)
     unsigned long propagation;   // MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE (| MS_REC) or 0
     int make_file;            // mount point is a file (bind of a file), not a directory
+    int tree_fd;              // >= 0: an idmapped tree made by the parent; attached with move_mount
 };
 
 struct shim_device {
@@ -161,6 +162,12 @@ pid_t shim_spawn(const struct shim_plan *plan, int *sync_fd);
 int shim_release(int sync_fd);
 // Wait for READY or ERROR. Returns 0 and fills msg; -errno on I/O failure (child died: EPIPE).
 int shim_wait(int sync_fd, struct shim_msg *msg);
+
+// Idmapped mounts (mounts[].uidMappings), prepared in the parent before clone():
+// a user namespace holding the mappings (from a short-lived helper), and a detached copy of
+// `source` carrying them. Both return an fd or -errno.
+int shim_userns_fd(const char *uid_map, const char *gid_map);
+int shim_idmapped_tree(const char *source, int recursive, int userns_fd);
 
 // Send a payload with one fd attached (SCM_RIGHTS); 0 or -errno.
 int shim_send_fd(int sock, const void *payload, size_t len, int fd);
