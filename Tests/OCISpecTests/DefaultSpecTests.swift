@@ -85,7 +85,7 @@ import Testing
         #expect(linux.seccomp?.archs?.contains("SCMP_ARCH_LOONGARCH64") == true)
         #expect(linux.seccomp?.operators?.count == 7)
         let json = String(decoding: try features.encodedJSON(pretty: false), as: UTF8.self)
-        #expect(json.contains(#""mountExtensions":{"idmap":{"enabled":false}}"#))
+        #expect(json.contains(#""mountExtensions":{"idmap":{"enabled":true}}"#))
         #expect(try SpecLoader.decode(Features.self, from: Data(json.utf8), file: "features.json") == features)
     }
 
