@@ -22,12 +22,12 @@ let package = Package(
         // Planner, lifecycle, state store: decides everything the shim executes.
         .target(name: "ContainerCore", dependencies: ["OCISpec", "CShim", "Cgroups", "CSeccomp"]),
         .executableTarget(name: "RuntimeCLI", dependencies: [
-            "ContainerCore", "OCISpec",
+            "ContainerCore", "OCISpec", "Cgroups",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "OCISpecTests", dependencies: ["OCISpec"]),
         .testTarget(name: "CgroupsTests", dependencies: ["Cgroups"]),
         .testTarget(name: "ContainerCoreTests", dependencies: ["ContainerCore"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["ContainerCore"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["ContainerCore", "OCISpec", "Cgroups"]),
     ]
 )

@@ -4,7 +4,7 @@
 #   RUNTIME=/path/to/runtime conformance/run.sh [AREA...]
 #
 # RUNTIME defaults to runc (the reference). AREA is any of: lifecycle cli namespaces
-# filesystem process terminal resources (default: all). Prints `ok - ...` / `FAIL - ...` per check
+# filesystem process terminal resources cgroups-cli (default: all). Prints `ok - ...` / `FAIL - ...` per check
 # and ends with one line `N passed, N failed`; exits non-zero if any check failed.
 # Needs root, jq, timeout and busybox-static (for the rootfs, see bundles/mkrootfs.sh).
 set -uo pipefail
@@ -16,13 +16,15 @@ set -uo pipefail
 . "$CONF_DIR/process.sh"
 . "$CONF_DIR/resources.sh"
 . "$CONF_DIR/terminal.sh"
+. "$CONF_DIR/cgroups-cli.sh"
+. "$CONF_DIR/exec.sh"
 
 if [ "$(id -u)" -ne 0 ]; then
     echo "conformance: must run as root" >&2
     exit 2
 fi
 
-areas=${*:-lifecycle cli namespaces filesystem process terminal resources}
+areas=${*:-lifecycle cli namespaces filesystem process terminal resources cgroups-cli}
 setup
 echo "# runtime: $RUNTIME"
 start=$(date +%s)
@@ -35,6 +37,8 @@ for area in $areas; do
     process) process_tests ;;
     resources) resources_tests ;;
     terminal) terminal_tests ;;
+    cgroups-cli) cgroups_cli_tests ;;
+    exec) exec_tests ;;
     *) echo "conformance: unknown area '$area'" >&2; exit 2 ;;
     esac
 done

@@ -11,8 +11,9 @@ extension ContainerRecord {
     public func status(in store: StateStore) -> ContainerStatus {
         if pid == 0 { return .creating }
         guard ProcStat.isRunning(pid: pid, startTime: startTime) else { return .stopped }
-        if FileIO.exists(store.fifoPath(id)) { return .created }
+        // Frozen wins over the fifo: a created-then-paused container is "paused", as in runc.
         if let cgroup, Cgroups.open(cgroup).isFrozen() { return .paused }
+        if FileIO.exists(store.fifoPath(id)) { return .created }
         return .running
     }
 

@@ -51,7 +51,11 @@ extension ContainerRuntime {
     }
 
     func killAndWait(_ record: ContainerRecord) throws {
-        if let handle = record.cgroup, record.status(in: store) == .paused { try? Cgroups.open(handle).thaw() }
+        // A frozen process cannot die: thaw first (SIGKILL stays pending until then).
+        if let handle = record.cgroup {
+            let cgroup = Cgroups.open(handle)
+            if cgroup.isFrozen() { try? cgroup.thaw() }
+        }
         let pidfd = shim_pidfd_open(record.pid)
         guard ProcStat.isRunning(pid: record.pid, startTime: record.startTime) else { if pidfd >= 0 { close(pidfd) }; return }
         Glibc.kill(record.pid, SIGKILL)

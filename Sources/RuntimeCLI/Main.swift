@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cgroups
 import ContainerCore
 import Glibc
 
@@ -26,6 +27,9 @@ struct RuntimeCommand: ParsableCommand {
             var command = try parseAsRoot(rest)
             try command.run()
         } catch let error as RuntimeError {
+            Log.error(error.description)
+            Glibc.exit(1)
+        } catch let error as CgroupError {
             Log.error(error.description)
             Glibc.exit(1)
         } catch {

@@ -1,0 +1,36 @@
+import ArgumentParser
+import ContainerCore
+import FoundationEssentials
+
+struct Events: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "events",
+        abstract: "Print container events as JSON lines: resource statistics and OOM kills.",
+        discussion: "Without --stats, prints a stats event every --interval and an oom event on each "
+            + "OOM kill until the container stops.")
+    @Option(help: "Statistics interval, as a Go duration (5s, 500ms, 1m).") var interval = "5s"
+    @Flag(help: "Print the statistics once and exit.") var stats = false
+    @Argument(help: "Container id.") var id: String
+
+    func run() throws {
+        let nanos = try ResourceUnits.duration(interval)
+        guard nanos > 0 else { throw RuntimeError("duration interval must be greater than 0") }
+        let runtime = GlobalOptions.current.runtime
+        if stats {
+            FileOut.stdout(try JSONText.events(runtime.statsEvent(id: id)) + "\n")
+            return
+        }
+        try runtime.watchEvents(id: id, intervalNanos: nanos, emit: { event in
+            if let line = try? JSONText.events(event) { FileOut.stdout(line + "\n") }
+        }, onError: { Log.error($0) })
+    }
+}
+
+extension JSONText {
+    /// Compact, one event per line; sorted keys keep the output stable (Go sorts map keys too).
+    static func events(_ event: ContainerEvent) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(event), as: UTF8.self)
+    }
+}
