@@ -12,3 +12,4 @@ echo "== conformance: runtime"
 RUNTIME="$RUNTIME_BINARY" conformance/run.sh
 echo "== conformance: runc"
 RUNTIME=runc conformance/run.sh
+echo "== cgroup v2 in a VM: runc and runtime"; vm/run-cgroup2-tests.sh "$RUNTIME_BINARY"

@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# Boot a Debian cloud kernel under QEMU (TCG) with a pure cgroup v2 hierarchy and run
+# vm/guest-tests.sh inside it, against runc and against each runtime binary given.
+#
+#   vm/run-cgroup2-tests.sh [RUNTIME_BINARY...]     (default: .build/release/runtime)
+#
+# Everything downloaded or built goes to .build-vm/ (gitignored): the kernel is cached
+# there, the initramfs is rebuilt on every run (a few seconds). Exits non-zero unless
+# the guest's last summary line says "N passed, 0 failed".
+#
+# Environment: VM_TIMEOUT (seconds, default 300), VM_MEMORY (default 512M),
+#              VM_KERNEL_PACKAGE (force a linux-image-*-cloud-amd64 package),
+#              VM_SKIP_RUNC=1 (test only the given runtimes).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+cache=$top/.build-vm
+timeout_s=${VM_TIMEOUT:-300}
+memory=${VM_MEMORY:-512M}
+t0=$(date +%s)
+
+log() { echo "vm: $*" >&2; }
+
+# --- host packages -----------------------------------------------------------------
+need=()
+for p in qemu-system-x86 cpio busybox-static runc; do
+    dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
+done
+if [ ${#need[@]} -gt 0 ]; then
+    log "installing ${need[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# --- kernel (cached) ---------------------------------------------------------------
+mkdir -p "$cache/kernel"
+kernel=$(ls "$cache"/kernel/vmlinuz-* 2>/dev/null | sort -V | tail -1 || true)
+if [ -n "${VM_KERNEL_PACKAGE:-}" ] && [ "$kernel" != "$cache/kernel/vmlinuz-${VM_KERNEL_PACKAGE#linux-image-}" ]; then
+    kernel=""
+fi
+if [ -z "$kernel" ]; then
+    pick() {
+        # Debian's ABI-named bookworm kernels (linux-image-6.1.0-N-cloud-amd64), newest
+        # first; any other cloud kernel image if there is none.
+        local all
+        all=$(apt-cache search --names-only '^linux-image-.*-cloud-amd64$' | awk '{print $1}')
+        { echo "$all" | grep -E '^linux-image-[0-9.]+-[0-9]+-cloud-amd64$' ||
+          echo "$all" | grep -E '^linux-image-[0-9]' || true; } | sort -V | tail -1
+    }
+    dl=$(mktemp -d "$cache/dl.XXXXXX")
+    trap 'rm -rf "$dl"' EXIT
+    chmod 0777 "$dl"   # apt-get download drops to the _apt user where it can
+    # Stale or missing package lists: update once and pick again.
+    pkg=${VM_KERNEL_PACKAGE:-$(pick)}
+    if [ -z "$pkg" ] || ! (cd "$dl" && apt-get download -q "$pkg" >/dev/null 2>&1); then
+        apt-get update -qq
+        pkg=${VM_KERNEL_PACKAGE:-$(pick)}
+        [ -n "$pkg" ] || { log "no linux-image-*-cloud-amd64 package found with apt-cache search"; exit 1; }
+        (cd "$dl" && apt-get download -q "$pkg")
+    fi
+    log "downloaded $pkg"
+    dpkg-deb --fsys-tarfile "$dl"/*.deb | tar -x -C "$dl" --wildcards './boot/vmlinuz-*'
+    v=$(ls "$dl"/boot/ | sed -n 's/^vmlinuz-//p' | head -1)
+    mv "$dl/boot/vmlinuz-$v" "$cache/kernel/vmlinuz-$v"
+    rm -rf "$dl"
+    trap - EXIT
+    kernel=$cache/kernel/vmlinuz-$v
+fi
+log "kernel $(basename "$kernel")"
+
+# --- runtimes under test ------------------------------------------------------------
+if [ $# -eq 0 ]; then set -- "$top/.build/release/runtime"; fi
+for b in "$@"; do
+    [ -x "$b" ] || { log "runtime binary $b not found (build: scripts/build.sh)"; exit 1; }
+done
+
+# --- initramfs ----------------------------------------------------------------------
+root=$cache/initramfs
+rm -rf "$root"
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,run,tmp,newroot,vm,rt,etc}
+cp /bin/busybox "$root/bin/busybox"
+for a in $(/bin/busybox --list); do
+    [ "$a" = busybox ] || ln -s busybox "$root/bin/$a"
+done
+
+# A binary and every shared library ldd lists (ld.so included), at their host paths.
+add_binary() {
+    local src=$1 dst=$2
+    mkdir -p "$(dirname "$root$dst")"
+    cp -L "$src" "$root$dst"
+    command -v strip >/dev/null 2>&1 && strip -s "$root$dst" 2>/dev/null || true
+    chmod 0755 "$root$dst"
+    local lib
+    for lib in $(ldd "$src" 2>/dev/null | grep -oE '/[^ ]+' || true); do
+        [ -e "$root$lib" ] && continue
+        mkdir -p "$(dirname "$root$lib")"
+        cp -L "$lib" "$root$lib"
+    done
+}
+
+runtimes=()
+if [ "${VM_SKIP_RUNC:-0}" != 1 ]; then
+    add_binary /usr/sbin/runc /usr/sbin/runc
+    runtimes+=(/usr/sbin/runc)
+fi
+i=0
+for b in "$@"; do
+    i=$((i + 1))
+    add_binary "$b" "/rt/$i/runtime"
+    runtimes+=("/rt/$i/runtime")
+done
+printf '%s\n' "${runtimes[@]}" >"$root/vm/runtimes"
+
+"$top/bundles/mkrootfs.sh" "$root/bundle" >/dev/null
+cp "$here/guest-tests.sh" "$root/vm/guest-tests.sh"
+chmod 0755 "$root/vm/guest-tests.sh"
+printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"
+
+cat >"$root/init" <<'EOF'
+#!/bin/sh
+# Stage 1 runs from the initramfs (rootfs), where pivot_root is refused: copy it all
+# into a tmpfs and switch_root there. Stage 2 sets up cgroup2 and runs the tests.
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+if [ "$1" != stage2 ]; then
+    mount -t tmpfs -o mode=0755 root /newroot
+    for d in /*; do
+        case $d in /proc|/sys|/dev|/newroot) mkdir -p "/newroot$d" ;; *) cp -a "$d" /newroot/ ;; esac
+    done
+    exec switch_root /newroot /init stage2
+    echo "vm: switch_root failed"; poweroff -f
+fi
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /dev/pts /dev/shm /run /tmp
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /run
+mount -t tmpfs tmpfs /tmp
+mount -t cgroup2 -o nsdelegate cgroup2 /sys/fs/cgroup
+for c in $(cat /sys/fs/cgroup/cgroup.controllers); do
+    echo "+$c" >/sys/fs/cgroup/cgroup.subtree_control || echo "vm: could not enable $c"
+done
+echo "vm: kernel $(uname -r); cgroup2 controllers: $(cat /sys/fs/cgroup/cgroup.subtree_control)"
+/vm/guest-tests.sh $(cat /vm/runtimes)
+echo "vm: guest-tests exit $?"
+sync
+poweroff -f
+EOF
+chmod 0755 "$root/init"
+
+initrd=$cache/initramfs.cpio
+(cd "$root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet) >"$initrd.tmp"
+mv "$initrd.tmp" "$initrd"
+log "initramfs $(du -h "$initrd" | cut -f1) built in $(( $(date +%s) - t0 )) s"
+
+# --- boot ---------------------------------------------------------------------------
+console=$cache/console.log
+t1=$(date +%s)
+set +e
+timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 \
+    -nographic -no-reboot -m "$memory" -smp 1 -accel tcg -cpu max \
+    -kernel "$kernel" -initrd "$initrd" \
+    -append "console=ttyS0 quiet panic=-1" \
+    -nic none -monitor none -serial stdio </dev/null 2>&1 |
+    sed -u -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1bc//g' -e 's/\r//g' | tee "$console"
+qrc=${PIPESTATUS[0]}
+set -e
+log "qemu exited $qrc after $(( $(date +%s) - t1 )) s (total $(( $(date +%s) - t0 )) s); console in $console"
+[ "$qrc" = 124 ] && log "timed out after $timeout_s s"
+
+summary=$(grep -E '^total: [0-9]+ passed, [0-9]+ failed' "$console" | tail -1 || true)
+if [ -z "$summary" ]; then
+    log "no summary line from the guest"
+    exit 1
+fi
+echo "$summary"
+case $summary in
+    *" passed, 0 failed"*) [ "$qrc" = 0 ] || { log "qemu exit status $qrc"; exit 1; } ;;
+    *) exit 1 ;;
+esac
