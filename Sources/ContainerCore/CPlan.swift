@@ -24,9 +24,11 @@ final class CPlan {
         raw.root_propagation = plan.rootPropagation
         raw.final_propagation = plan.finalPropagation
         raw.mounts = UnsafePointer(array(plan.mounts.map {
-            shim_mount(source: string($0.source), target: string($0.target), fstype: string($0.fstype),
-                       data: string($0.data), flags: $0.flags, remount_flags: $0.remountFlags,
-                       propagation: $0.propagation, make_file: $0.makeFile ? 1 : 0, tree_fd: $0.treeFD)
+            shim_mount(source: string($0.source), target: string($0.target), dest: string($0.dest),
+                       fstype: string($0.fstype), data: string($0.data), flags: $0.flags,
+                       remount_flags: $0.remountFlags, propagation: $0.propagation,
+                       make_file: $0.makeFile ? 1 : 0, tree_fd: $0.treeFD,
+                       attr_set: $0.attrSet, attr_clr: $0.attrClear)
         }))
         raw.nmounts = Int32(plan.mounts.count)
         raw.devices = UnsafePointer(array(plan.devices.map {

@@ -3,7 +3,8 @@
 public struct LaunchPlan: Sendable {
     public struct PlannedMount: Sendable, Equatable {
         var source: String?
-        var target: String          // host path inside the rootfs
+        var target: String          // host path inside the rootfs (as planned; for messages/tests)
+        var dest: String = ""       // container path, resolved again by the child at mount time
         var fstype: String?
         var data: String?
         var flags: UInt
@@ -13,6 +14,8 @@ public struct LaunchPlan: Sendable {
         /// mounts[].uidMappings/gidMappings: made into an idmapped tree by the parent.
         var idmap: IDMap?
         var treeFD: Int32 = -1
+        var attrSet: UInt64 = 0     // recursive options (mount_setattr AT_RECURSIVE)
+        var attrClear: UInt64 = 0
     }
     public struct IDMap: Sendable, Equatable {
         var uidMap: String?

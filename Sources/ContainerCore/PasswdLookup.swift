@@ -2,7 +2,9 @@
 /// container's /etc/passwd, else "/" (runc's behaviour).
 enum PasswdLookup {
     static func home(uid: UInt32, rootfs: String) -> String {
-        guard let text = FileIO.readString(rootfs + "/etc/passwd") else { return "/" }
+        // The image's /etc/passwd may be a symlink: resolve it inside the rootfs, never on the host.
+        guard let path = try? SecureJoin.resolve(rootfs: rootfs, "/etc/passwd"),
+              let text = FileIO.readString(path) else { return "/" }
         for line in text.split(separator: "\n") {
             let fields = line.split(separator: ":", omittingEmptySubsequences: false)
             if fields.count >= 6, UInt32(fields[2]) == uid, !fields[5].isEmpty { return String(fields[5]) }

@@ -142,16 +142,22 @@ public struct Planner {
     func planMount(_ mount: Mount, index: Int) throws -> [LaunchPlan.PlannedMount] {
         let destination = mount.destination ?? ""
         let target = try SecureJoin.resolve(rootfs: rootfs, destination)
+        // Symlinks already in the image are resolved here (dangling ones too); the child
+        // resolves this again at mount time, inside the rootfs, for those earlier mounts add.
+        let dest = target.count > rootfs.count ? String(target.dropFirst(rootfs.count)) : "/"
         var opts = MountOptions(mount.options ?? [])
         var type = mount.type
         if type == "bind" { type = nil; if !opts.isBind { opts.flags |= UInt(MS_BIND) } }
         if type == "cgroup" || type == "cgroup2" {
-            return CgroupMountPlanner.plan(target: target, flags: opts.flags, hierarchies: options.cgroupHierarchies)
+            return CgroupMountPlanner.plan(target: target, dest: dest, flags: opts.flags,
+                                           hierarchies: options.cgroupHierarchies)
         }
         var planned = LaunchPlan.PlannedMount(
-            source: mount.source, target: target, fstype: type,
+            source: mount.source, target: target, dest: dest, fstype: type,
             data: opts.data.isEmpty ? nil : opts.data.joined(separator: ","),
             flags: opts.flags, propagation: opts.propagation)
+        planned.attrSet = opts.recursiveSet
+        planned.attrClear = opts.recursiveClear
         if opts.isBind {
             var source = mount.source ?? ""
             if !source.hasPrefix("/") { source = bundle + "/" + source }

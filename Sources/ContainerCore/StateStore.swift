@@ -38,7 +38,14 @@ public struct StateStore: Sendable {
         }
     }
 
+    /// Every command checks the id before it touches a path: "../x" must never name a
+    /// directory outside the root (runc validates in libcontainer.Load too).
+    static func checkID(_ id: String) throws {
+        do { try ContainerID.validate(id) } catch { throw RuntimeError(String(describing: error)) }
+    }
+
     private func lockDirectory(_ id: String) throws -> Lock {
+        try Self.checkID(id)
         let fd = open(directory(id), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else {
             if errno == ENOENT { throw RuntimeError("container \"\(id)\" does not exist") }
@@ -58,6 +65,7 @@ public struct StateStore: Sendable {
 
     /// Make the directory of a new container and lock it. Fails if the id is taken.
     public func createDirectory(_ id: String) throws -> Lock {
+        try Self.checkID(id)
         try ensureRoot()
         if mkdir(directory(id), 0o711) != 0 {
             if errno == EEXIST { throw RuntimeError("container \"\(id)\" already exists") }
@@ -75,12 +83,17 @@ public struct StateStore: Sendable {
     }
 
     public func load(_ id: String) throws -> ContainerRecord {
+        try Self.checkID(id)
         guard let bytes = FileIO.read(statePath(id)) else {
             if FileIO.isDirectory(directory(id)) { throw RuntimeError("container \"\(id)\" is still being created") }
             throw RuntimeError("container \"\(id)\" does not exist")
         }
         do {
-            return try JSONDecoder().decode(ContainerRecord.self, from: Data(bytes))
+            let record = try JSONDecoder().decode(ContainerRecord.self, from: Data(bytes))
+            guard record.id == id else { throw RuntimeError("\(statePath(id)): records container \"\(record.id)\", not \"\(id)\"") }
+            return record
+        } catch let error as RuntimeError {
+            throw error
         } catch {
             throw RuntimeError("\(statePath(id)): unreadable state: \(error)")
         }

@@ -23,7 +23,9 @@ static inline int shim_memfd(const char *name) { return (int)syscall(SYS_memfd_c
 
 struct shim_mount {
     const char *source;       // NULL for pseudo filesystems
-    const char *target;       // absolute host path (before pivot), already checked against symlink escapes
+    const char *target;       // host path the planner resolved (for messages)
+    const char *dest;         // container path: resolved again in the child, inside the rootfs,
+                              // after the mounts before it (a volume may bring symlinks)
     const char *fstype;       // NULL for bind mounts
     const char *data;         // filesystem-specific options, or NULL
     unsigned long flags;      // MS_* for the mount(2) call
@@ -31,6 +33,8 @@ struct shim_mount {
     unsigned long propagation;   // MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE (| MS_REC) or 0
     int make_file;            // mount point is a file (bind of a file), not a directory
     int tree_fd;              // >= 0: an idmapped tree made by the parent; attached with move_mount
+    uint64_t attr_set;        // recursive options (rro, rnosuid, …) for mount_setattr(AT_RECURSIVE)
+    uint64_t attr_clr;
 };
 
 struct shim_device {
