@@ -102,6 +102,12 @@ void shim_child_main(const struct shim_plan *p, int sync_fd) {
         shim_fail(sync_fd, errno, "sched_setaffinity (execCPUAffinity.initial)", NULL);
 
     wait_for_parent(sync_fd);
+    // Into the v1 hierarchies, before any user-namespace identity change (kuid still 0).
+    for (int i = 0; i < p->ncgroup_tasks; i++) {
+        int fd = open(p->cgroup_tasks[i], O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write(fd, "0", 1) != 1) shim_fail(sync_fd, errno, "joining cgroup", p->cgroup_tasks[i]);
+        close(fd);
+    }
     join_namespaces(p, sync_fd);
     if (p->become_root) {
         if (setresgid(0, 0, 0) < 0) shim_fail(sync_fd, errno, "setresgid(0) in the user namespace", NULL);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <linux/sched.h>
 #include "child_internal.h"
 
 #ifndef CLONE_NEWTIME
@@ -41,12 +42,24 @@ pid_t shim_spawn(const struct shim_plan *p, int *sync_fd) {
         else if (p->time_offsets) err = write_file("/proc/self/timens_offsets", p->time_offsets);
     }
 
-    pid_t pid = err ? err : (pid_t)syscall(SYS_clone, p->clone_flags | SIGCHLD, 0, 0, 0, 0);
+    pid_t pid = err;
+    if (!err && p->cgroup_fd >= 0) {
+        // Born in its cgroup2 directory: no migration at all.
+        struct clone_args args;
+        memset(&args, 0, sizeof args);
+        args.flags = p->clone_flags | CLONE_INTO_CGROUP;
+        args.exit_signal = SIGCHLD;
+        args.cgroup = (uint64_t)p->cgroup_fd;
+        pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
+        if (pid < 0) pid = -errno;
+    } else if (!err) {
+        pid = (pid_t)syscall(SYS_clone, p->clone_flags | SIGCHLD, 0, 0, 0, 0);
+        if (pid < 0) pid = -errno;
+    }
     if (pid == 0) {
         close(sv[0]);
         shim_child_main(p, sv[1]);
     }
-    if (pid < 0 && !err) pid = -errno;
 
     // Restore what clone() inherited, so later children (hooks) run in the runtime's namespaces.
     if (saved_pid_ns >= 0) { (void)setns(saved_pid_ns, CLONE_NEWPID); close(saved_pid_ns); }

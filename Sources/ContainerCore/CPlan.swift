@@ -11,6 +11,9 @@ final class CPlan {
         raw.clone_flags = UInt(UInt32(bitPattern: plan.cloneFlags))
         raw.new_time_ns = plan.newTimeNamespace ? 1 : 0
         raw.unshare_cgroupns = plan.unshareCgroupNamespace ? 1 : 0
+        raw.cgroup_fd = plan.cgroup2FD
+        raw.cgroup_tasks = stringArray(plan.cgroupTasksFiles)
+        raw.ncgroup_tasks = Int32(plan.cgroupTasksFiles.count)
         raw.time_offsets = string(plan.timeOffsets)
         raw.pid_ns_join = string(plan.pidNamespaceJoin)
         raw.joins = UnsafePointer(array(plan.joins.map { shim_ns_join(nstype: $0.type, path: string($0.path)) }))

@@ -80,16 +80,17 @@ extension ContainerRuntime {
 
         let idmapped = IdmappedMounts()
         try idmapped.prepare(&plan)
+        let placement = cgroup.map { CgroupPlacement($0.handle) }
+        plan.cgroup2FD = placement?.cgroup2FD ?? -1
+        plan.cgroupTasksFiles = placement?.tasksFiles ?? []
         let spawner = Spawner(plan: plan, fifoDirFD: dirFD)
         let pid = try spawner.spawn()
         rollback.add { Glibc.kill(pid, SIGKILL); var status: Int32 = 0; waitpid(pid, &status, 0) }
         try spawner.writeIDMaps()
         try spawner.setOOMScoreAdj()
-        // The child sets up its rootfs while we place it in its cgroup: on cgroup v1 the first
-        // cgroup.procs write waits for an RCU grace period (~10 ms here), so overlap the two.
-        // It cannot reach execve (nor create its cgroup namespace) before the second release.
+        // The child places itself in its v1 cgroups first thing (see CgroupPlacement), and
+        // cannot reach execve (nor create its cgroup namespace) before the second release.
         try spawner.release()
-        try cgroup?.addProcess(pid)
         let listener = try spawner.waitReady()
 
         record.pid = pid

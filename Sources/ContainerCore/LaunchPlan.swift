@@ -43,7 +43,9 @@ public struct LaunchPlan: Sendable {
     // Namespaces
     var cloneFlags: Int32 = 0
     var newTimeNamespace = false
-    var unshareCgroupNamespace = false  // after cgroup placement, so the container's cgroup is its root
+    var unshareCgroupNamespace = false
+    var cgroup2FD: Int32 = -1           // clone3(CLONE_INTO_CGROUP)
+    var cgroupTasksFiles: [String] = [] // v1: the child writes "0" itself  // after cgroup placement, so the container's cgroup is its root
     var timeOffsets: String?
     var pidNamespaceJoin: String?
     var joins: [(type: Int32, path: String)] = []

@@ -72,6 +72,10 @@ struct shim_plan {
     unsigned long clone_flags;          // CLONE_NEW* created by clone() (never CLONE_NEWTIME)
     int new_time_ns;                    // created in the parent with unshare(), before clone
     const char *time_offsets;           // written to /proc/self/timens_offsets, or NULL
+    int cgroup_fd;                      // >= 0: clone3(CLONE_INTO_CGROUP) into this cgroup2 directory
+    const char *const *cgroup_tasks;    // v1 `tasks` files the child writes "0" to itself: moving
+    int ncgroup_tasks;                  // only the calling thread skips the global threadgroup
+                                        // lock, whose RCU grace period costs ~10 ms per create
     int unshare_cgroupns;               // unshare(CLONE_NEWCGROUP) once placed in the cgroup
     const char *pid_ns_join;            // joined in the parent around clone (affects children only)
     const struct shim_ns_join *joins;   // joined by the child; a user namespace comes first
