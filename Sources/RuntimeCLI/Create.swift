@@ -26,7 +26,7 @@ struct BundleOptions: ParsableArguments {
 }
 
 struct Create: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a container; its process waits for `start`.")
+    static let configuration = CommandConfiguration(commandName: "create", _superCommandName: "runtime", abstract: "Create a container; its process waits for `start`.")
     @OptionGroup var options: BundleOptions
     @Argument(help: "Container id.") var id: String
     @Argument(help: "Bundle directory (same as --bundle).") var bundle: String?
@@ -37,7 +37,7 @@ struct Create: ParsableCommand {
 }
 
 struct Run: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "run", abstract: "Create and start a container, wait for it, delete it.")
+    static let configuration = CommandConfiguration(commandName: "run", _superCommandName: "runtime", abstract: "Create and start a container, wait for it, delete it.")
     @OptionGroup var options: BundleOptions
     @Flag(name: [.customShort("d"), .long], help: "Detach: return once the container runs.")
     var detach = false

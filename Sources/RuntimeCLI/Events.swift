@@ -3,8 +3,7 @@ import ContainerCore
 import FoundationEssentials
 
 struct Events: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "events",
+    static let configuration = CommandConfiguration(commandName: "events", _superCommandName: "runtime",
         abstract: "Print container events as JSON lines: resource statistics and OOM kills.",
         discussion: "Without --stats, prints a stats event every --interval and an oom event on each "
             + "OOM kill until the container stops.")

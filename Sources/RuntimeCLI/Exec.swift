@@ -3,7 +3,7 @@ import ContainerCore
 import OCISpec
 
 struct Exec: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "exec", abstract: "Run a new process inside a running container.")
+    static let configuration = CommandConfiguration(commandName: "exec", _superCommandName: "runtime", abstract: "Run a new process inside a running container.")
     @Option(name: .customLong("process"), help: "process.json with the whole process (overrides args and flags).")
     var processFile: String?
     @Option(name: [.customShort("e"), .customLong("env")], help: "Set an environment variable (K=V).") var env: [String] = []

@@ -4,7 +4,7 @@ import Glibc
 import OCISpec
 
 struct SpecCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "spec", abstract: "Write a default config.json (like `runc spec`).")
+    static let configuration = CommandConfiguration(commandName: "spec", _superCommandName: "runtime", abstract: "Write a default config.json (like `runc spec`).")
     @Option(name: [.customShort("b"), .long], help: "Directory to write config.json into.") var bundle = "."
     @Flag(help: "A config for an unprivileged user (user namespace, no cgroups).") var rootless = false
 
@@ -17,7 +17,7 @@ struct SpecCommand: ParsableCommand {
 }
 
 struct Validate: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "validate", abstract: "Check a bundle's config.json without running anything.")
+    static let configuration = CommandConfiguration(commandName: "validate", _superCommandName: "runtime", abstract: "Check a bundle's config.json without running anything.")
     @Argument(help: "Bundle directory.") var bundle = "."
 
     func run() throws {
@@ -32,7 +32,7 @@ struct Validate: ParsableCommand {
 }
 
 struct Features: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "features", abstract: "Print the OCI features JSON of this runtime.")
+    static let configuration = CommandConfiguration(commandName: "features", _superCommandName: "runtime", abstract: "Print the OCI features JSON of this runtime.")
     func run() throws {
         FileOut.stdout(String(decoding: try OCISpec.Features.thisRuntime.encodedJSON(pretty: true), as: UTF8.self) + "\n")
     }

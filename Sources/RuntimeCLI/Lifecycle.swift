@@ -2,13 +2,13 @@ import ArgumentParser
 import ContainerCore
 
 struct Start: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "start", abstract: "Run the user process of a created container.")
+    static let configuration = CommandConfiguration(commandName: "start", _superCommandName: "runtime", abstract: "Run the user process of a created container.")
     @Argument(help: "Container id.") var id: String
     func run() throws { try GlobalOptions.current.runtime.start(id: id) }
 }
 
 struct State: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "state", abstract: "Print the state of a container as JSON.")
+    static let configuration = CommandConfiguration(commandName: "state", _superCommandName: "runtime", abstract: "Print the state of a container as JSON.")
     @Argument(help: "Container id.") var id: String
     func run() throws {
         let state = try GlobalOptions.current.runtime.state(id: id)
@@ -17,7 +17,7 @@ struct State: ParsableCommand {
 }
 
 struct Kill: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "kill", abstract: "Send a signal (default SIGTERM) to the container's init.")
+    static let configuration = CommandConfiguration(commandName: "kill", _superCommandName: "runtime", abstract: "Send a signal (default SIGTERM) to the container's init.")
     @Flag(name: [.customShort("a"), .long], help: "Signal every process in the container.")
     var all = false
     @Argument(help: "Container id.") var id: String
@@ -28,7 +28,7 @@ struct Kill: ParsableCommand {
 }
 
 struct Delete: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete a stopped (or created) container.")
+    static let configuration = CommandConfiguration(commandName: "delete", _superCommandName: "runtime", abstract: "Delete a stopped (or created) container.")
     @Flag(name: [.customShort("f"), .long], help: "Kill a running container first.")
     var force = false
     @Argument(help: "Container id.") var id: String

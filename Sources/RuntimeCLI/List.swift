@@ -2,7 +2,7 @@ import ArgumentParser
 import ContainerCore
 
 struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List containers.", aliases: ["ls"])
+    static let configuration = CommandConfiguration(commandName: "list", _superCommandName: "runtime", abstract: "List containers.", aliases: ["ls"])
     @Option(name: [.customShort("f"), .long], help: "table or json.") var format = "table"
     @Flag(name: [.customShort("q"), .long], help: "Only ids.") var quiet = false
 

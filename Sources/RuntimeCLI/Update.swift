@@ -4,8 +4,7 @@ import FoundationEssentials
 import OCISpec
 
 struct Update: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "update",
+    static let configuration = CommandConfiguration(commandName: "update", _superCommandName: "runtime",
         abstract: "Change the resource limits of a running container.",
         discussion: "--resources takes a linux.resources JSON object (a file, or - for stdin); the other "
             + "options are applied on top of it. Sizes accept k, m, g suffixes (32m, 1g); -1 means unlimited.")
