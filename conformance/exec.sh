@@ -2,6 +2,7 @@
 # `exec` (runc's CLI; the runtime-spec has no exec operation, so this is the semantics callers
 # such as containerd and podman rely on): an exec'd process joins the running container — its
 # namespaces, cgroup, capabilities and no_new_privs — and `exec` reports its exit status.
+# The -t check uses console_recv from terminal.sh.
 
 # ctr_exec ID OUTNAME [exec flags...] -- ARGS...: foreground exec; stdout/stderr go to
 # $OUT/OUTNAME.out and .err (never a pipe: with -d the process would keep it open).

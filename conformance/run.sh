@@ -4,8 +4,10 @@
 #   RUNTIME=/path/to/runtime conformance/run.sh [AREA...]
 #
 # RUNTIME defaults to runc (the reference). AREA is any of: lifecycle cli namespaces
-# filesystem process terminal resources cgroups-cli (default: all). Prints `ok - ...` / `FAIL - ...` per check
-# and ends with one line `N passed, N failed`; exits non-zero if any check failed.
+# filesystem process terminal resources cgroups-cli exec hooks security rootless podman
+# (default: all; rootless creates the host user "ocirootless" if missing; podman is skipped
+# without podman). Prints `ok - ...` / `FAIL - ...` per check and ends with one line
+# `N passed, N failed`; exits non-zero if any check failed.
 # Needs root, jq, timeout and busybox-static (for the rootfs, see bundles/mkrootfs.sh).
 set -uo pipefail
 
@@ -18,13 +20,17 @@ set -uo pipefail
 . "$CONF_DIR/terminal.sh"
 . "$CONF_DIR/cgroups-cli.sh"
 . "$CONF_DIR/exec.sh"
+. "$CONF_DIR/hooks.sh"
+. "$CONF_DIR/security.sh"
+. "$CONF_DIR/rootless.sh"
+. "$CONF_DIR/podman.sh"
 
 if [ "$(id -u)" -ne 0 ]; then
     echo "conformance: must run as root" >&2
     exit 2
 fi
 
-areas=${*:-lifecycle cli namespaces filesystem process terminal resources cgroups-cli}
+areas=${*:-lifecycle cli namespaces filesystem process terminal resources cgroups-cli exec hooks security rootless podman}
 setup
 echo "# runtime: $RUNTIME"
 start=$(date +%s)
@@ -39,6 +45,10 @@ for area in $areas; do
     terminal) terminal_tests ;;
     cgroups-cli) cgroups_cli_tests ;;
     exec) exec_tests ;;
+    hooks) hooks_tests ;;
+    security) security_tests ;;
+    rootless) rootless_tests ;;
+    podman) podman_tests ;;
     *) echo "conformance: unknown area '$area'" >&2; exit 2 ;;
     esac
 done

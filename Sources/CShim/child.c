@@ -76,8 +76,8 @@ static void wait_for_start(const struct shim_plan *p) {
 static void close_unneeded_fds(const struct shim_plan *p, int sync_fd) {
     int sorted[40];
     int n = 0;
-    int fixed[4] = { sync_fd, p->exec_fifo_dirfd, p->console_socket_fd, p->console_fd };
-    for (int i = 0; i < 4; i++) if (fixed[i] >= 0) sorted[n++] = fixed[i];
+    int fixed[5] = { sync_fd, p->exec_fifo_dirfd, p->console_socket_fd, p->console_fd, p->exec_fd };
+    for (int i = 0; i < 5; i++) if (fixed[i] >= 0) sorted[n++] = fixed[i];
     for (int i = 0; i < p->nmounts && n < 40; i++) if (p->mounts[i].tree_fd >= 0) sorted[n++] = p->mounts[i].tree_fd;
     for (int i = 1; i < n; i++)   // insertion sort: qsort may allocate
         for (int j = i; j > 0 && sorted[j - 1] > sorted[j]; j--) { int t = sorted[j]; sorted[j] = sorted[j - 1]; sorted[j - 1] = t; }
@@ -128,6 +128,13 @@ void shim_child_main(const struct shim_plan *p, int sync_fd) {
         if (errno != ENOENT || shim_mkdir_all(p->cwd, 0755) < 0 || chdir(p->cwd) < 0)
             shim_fail(sync_fd, errno, "changing to cwd", p->cwd);
     }
+    if (p->cwd) {
+        // A cwd through an inherited fd (/proc/self/fd/N) can land outside the root: the kernel
+        // then reports it as unreachable. Refuse it (the CVE-2024-21626 class).
+        char where[4096];
+        long n = syscall(SYS_getcwd, where, sizeof where);
+        if (n < 0 || where[0] != '/') shim_fail(sync_fd, n < 0 ? errno : EPERM, "cwd is outside the container root:", p->cwd);
+    }
     if (p->setup_rootfs) shim_finish_rootfs(p, sync_fd);
     if (p->console_socket_fd >= 0) {
         // The plan lives in our private copy of the parent's memory: safe to fill in.
@@ -136,8 +143,8 @@ void shim_child_main(const struct shim_plan *p, int sync_fd) {
     }
 
     // Find the program now, so that a typo fails `create`, not a later `start`.
-    char exe[4096];
-    int err = shim_find_executable(p->argv[0], p->path_env, exe, sizeof exe);
+    char exe[4096] = "";
+    int err = p->exec_fd >= 0 ? 0 : shim_find_executable(p->argv[0], p->path_env, exe, sizeof exe);
     if (err) shim_fail(sync_fd, err, "executable file not found:", p->argv[0]);
 
     int listener = -1;

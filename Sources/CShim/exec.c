@@ -145,6 +145,9 @@ void shim_exec_process(const struct shim_plan *p, const char *exe) {
     if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
         for (int fd = (int)first; fd < 65536; fd++) fcntl(fd, F_SETFD, FD_CLOEXEC);
     }
+    // A hook binary opened in the runtime's namespace: a script's interpreter reads it back
+    // through /dev/fd/N, so this one fd survives the exec.
+    if (p->exec_fd >= 0) fcntl(p->exec_fd, F_SETFD, 0);
     if (p->lsm_exec_path) {
         int fd = open(p->lsm_exec_path, O_WRONLY | O_CLOEXEC);
         if (fd < 0 || write(fd, p->lsm_exec_value, strlen(p->lsm_exec_value)) < 0)
@@ -152,6 +155,10 @@ void shim_exec_process(const struct shim_plan *p, const char *exe) {
         close(fd);
     }
     if (p->no_new_privs) load_seccomp(p);
+    if (p->exec_fd >= 0) {
+        syscall(SYS_execveat, p->exec_fd, "", p->argv, p->envp, AT_EMPTY_PATH);
+        shim_fail_late(errno, "exec", p->argv[0]);
+    }
     execve(exe, (char *const *)p->argv, (char *const *)p->envp);
     shim_fail_late(errno, "exec", exe);
 }

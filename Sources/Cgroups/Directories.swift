@@ -46,6 +46,8 @@ enum CgroupDirectories {
     /// rmdir `dir` and its child cgroups, children first, retrying EBUSY
     /// (runc's RemovePath: 5 tries, delay doubling from 10ms). Returns an error text.
     static func removeTree(_ dir: String) -> String? {
+        // The common case is a leaf cgroup whose processes are gone: one rmdir, no listing.
+        if rmdir(dir) == 0 || errno == ENOENT { return nil }
         for child in CgroupFile.subdirectories(dir) {
             if let e = removeTree(dir + "/" + child) { return e }
         }

@@ -56,6 +56,7 @@ final class CPlan {
         raw.argv = stringArray(plan.argv)
         raw.envp = stringArray(plan.env)
         raw.path_env = string(plan.pathEnv)
+        raw.exec_fd = plan.execFD
         raw.rlimits = UnsafePointer(array(plan.rlimits.map { shim_rlimit(resource: $0.resource, soft: $0.soft, hard: $0.hard) }))
         raw.nrlimits = Int32(plan.rlimits.count)
         raw.set_groups = plan.setGroups ? 1 : 0

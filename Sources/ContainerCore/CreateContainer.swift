@@ -2,6 +2,11 @@ import Cgroups
 import CShim
 import Glibc
 import OCISpec
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// `create`: decode → validate → plan → apply. Anything done is undone if a later step fails.
 public struct CreateRequest: Sendable {
@@ -30,17 +35,26 @@ public struct SpawnedContainer {
 extension ContainerRuntime {
     /// Loads and validates a bundle; nothing on the system is touched.
     public static func loadBundle(_ bundle: String) throws -> Spec {
+        try loadConfig(bundle).spec
+    }
+
+    /// The validated config and the bytes it came from (kept verbatim in the state dir).
+    static func loadConfig(_ bundle: String) throws -> (spec: Spec, bytes: [UInt8]) {
         let spec: Spec
-        do { spec = try SpecLoader.load(bundle: bundle) } catch { throw RuntimeError(String(describing: error)) }
+        let data: Data
+        do {
+            data = try SpecLoader.readFile(bundle + "/config.json", name: "config.json")
+            spec = try SpecLoader.decode(data, file: "config.json")
+        } catch { throw RuntimeError(String(describing: error)) }
         if let issue = SpecValidator.validate(spec, bundle: bundle).first { throw RuntimeError(issue.description) }
-        return spec
+        return (spec, Array(data))
     }
 
     @discardableResult
     public func create(_ request: CreateRequest) throws -> SpawnedContainer {
         do { try ContainerID.validate(request.id) } catch { throw RuntimeError(String(describing: error)) }
         let bundle = FileIO.absolute(request.bundle)
-        let spec = try Self.loadBundle(bundle)
+        let (spec, configBytes) = try Self.loadConfig(bundle)
 
         let lock = try store.createDirectory(request.id)
         let rollback = Rollback()
@@ -49,7 +63,7 @@ extension ContainerRuntime {
         var record = ContainerRecord(
             ociVersion: spec.ociVersion ?? Spec.version, id: request.id, pid: 0, startTime: 0,
             bundle: bundle, rootfs: "", created: Timestamp.now(), owner: Self.ownerName(),
-            annotations: spec.annotations, cgroup: nil, spec: spec)
+            annotations: spec.annotations, cgroup: nil, config: StoredConfig(bytes: configBytes, spec: spec))
         let cgroup = try setUpCgroup(spec: spec, id: request.id, rollback: rollback)
         record.cgroup = cgroup?.handle
 
@@ -106,9 +120,20 @@ extension ContainerRuntime {
             var creating = record.ociState(in: store)
             creating.status = ContainerStatus.creating.rawValue
             let runner = HookRunner(state: creating)
-            try runner.run(hooks.prestart, name: "prestart", place: .runtime)
-            try runner.run(hooks.createRuntime, name: "createRuntime", place: .runtime)
-            try runner.run(hooks.createContainer, name: "createContainer", place: .container(record: record))
+            do {
+                try runner.run(hooks.prestart, name: "prestart", place: .runtime)
+                try runner.run(hooks.createRuntime, name: "createRuntime", place: .runtime)
+                try runner.run(hooks.createContainer, name: "createContainer", place: .container(record: record, hostPath: true))
+            } catch {
+                // runtime.md: on a failing hook the lifecycle goes on at "delete": undo the
+                // create now, then the poststop hooks run (their failures only warn).
+                rollback.runNow()
+                var stopped = creating
+                stopped.status = ContainerStatus.stopped.rawValue
+                do { try HookRunner(state: stopped).run(hooks.poststop, name: "poststop", place: .runtime) }
+                catch { Warnings.emit("\(error)") }
+                throw error
+            }
         }
         try store.save(record)
         if let pidFile = request.pidFile { try Self.writePidFile(pidFile, pid: pid) }

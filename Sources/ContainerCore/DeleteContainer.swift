@@ -35,6 +35,7 @@ extension ContainerRuntime {
         case .creating, .stopped:
             break
         }
+        let poststopHooks = record.spec.hooks?.poststop   // read before the state dir goes
         if let handle = record.cgroup {
             let cgroup = Cgroups.open(handle)
             // Stragglers (children of an init that died) would keep the cgroup busy.
@@ -42,7 +43,7 @@ extension ContainerRuntime {
             try cgroup.destroy()
         }
         store.remove(id)
-        if let poststop = record.spec.hooks?.poststop, !poststop.isEmpty {
+        if let poststop = poststopHooks, !poststop.isEmpty {
             var state = record.ociState(in: store)
             state.status = ContainerStatus.stopped.rawValue
             do { try HookRunner(state: state).run(poststop, name: "poststop", place: .runtime) }

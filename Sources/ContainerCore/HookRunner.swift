@@ -12,7 +12,10 @@ import Foundation
 /// posix_spawn'ed; container-namespace ones (createContainer, startContainer) go through
 /// the shim like `exec`, joining the init's namespaces with full privileges.
 struct HookRunner {
-    enum Place { case runtime, container(record: ContainerRecord) }
+    /// Where the hook runs. In the container's namespaces its path resolves there too
+    /// (startContainer), unless `hostPath` (createContainer: "path MUST resolve in the
+    /// runtime namespace").
+    enum Place { case runtime, container(record: ContainerRecord, hostPath: Bool) }
 
     let state: OCIStateOutput
 
@@ -27,7 +30,8 @@ struct HookRunner {
             let stdinWrite: Int32
             switch place {
             case .runtime: (pid, stdinWrite) = try spawnHere(hook, what: what)
-            case .container(let record): (pid, stdinWrite) = try spawnInContainer(hook, record: record, what: what)
+            case .container(let record, let hostPath):
+                (pid, stdinWrite) = try spawnInContainer(hook, record: record, hostPath: hostPath, what: what)
             }
             _ = input.withUnsafeBytes { write(stdinWrite, $0.baseAddress, $0.count) }
             close(stdinWrite)
@@ -59,7 +63,7 @@ struct HookRunner {
         return (pid, w)
     }
 
-    private func spawnInContainer(_ hook: Hook, record: ContainerRecord, what: String) throws -> (Int32, Int32) {
+    private func spawnInContainer(_ hook: Hook, record: ContainerRecord, hostPath: Bool, what: String) throws -> (Int32, Int32) {
         var spec = record.spec
         spec.root?.path = record.rootfs
         let process = Process(user: User(), args: hook.args ?? [hook.path], env: hook.env ?? [], cwd: "/")
@@ -68,6 +72,13 @@ struct HookRunner {
         plan.seccompFilter = nil
         plan.capabilities = nil
         plan.rlimits = []
+        var binary: Int32 = -1
+        if hostPath {
+            binary = open(hook.path, O_RDONLY | O_CLOEXEC)
+            guard binary >= 0 else { throw RuntimeError.errno(what) }
+            plan.execFD = binary
+        }
+        defer { if binary >= 0 { close(binary) } }
         let (r, w) = try pipePair()
         // The shim child inherits our stdin: point it at the pipe for the spawn only.
         let savedStdin = dup(0)

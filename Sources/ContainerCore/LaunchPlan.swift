@@ -74,6 +74,7 @@ public struct LaunchPlan: Sendable {
     var argv: [String] = []
     var env: [String] = []
     var pathEnv: String?
+    var execFD: Int32 = -1              // execveat this instead of looking up argv[0]
     var rlimits: [(resource: Int32, soft: UInt64, hard: UInt64)] = []
     var setGroups = true
     var groups: [UInt32] = []

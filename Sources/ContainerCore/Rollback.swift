@@ -6,6 +6,13 @@ final class Rollback {
     func add(_ step: @escaping () -> Void) { steps.append(step) }
     func disarm() { armed = false }
 
+    /// Undo at once (not at the end of the scope), e.g. before the poststop hooks run.
+    func runNow() {
+        guard armed else { return }
+        armed = false
+        for step in steps.reversed() { step() }
+    }
+
     deinit {
         guard armed else { return }
         for step in steps.reversed() { step() }

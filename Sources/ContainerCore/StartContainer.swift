@@ -16,7 +16,7 @@ extension ContainerRuntime {
         let hooks = record.spec.hooks
         if let startHooks = hooks?.startContainer, !startHooks.isEmpty {
             do {
-                try HookRunner(state: record.ociState(in: store)).run(startHooks, name: "startContainer", place: .container(record: record))
+                try HookRunner(state: record.ociState(in: store)).run(startHooks, name: "startContainer", place: .container(record: record, hostPath: false))
             } catch {
                 // runtime.md: a failing startContainer hook stops the container from starting.
                 try? killAndWait(record)

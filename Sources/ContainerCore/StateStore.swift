@@ -76,9 +76,17 @@ public struct StateStore: Sendable {
 
     public func lock(_ id: String) throws -> Lock { try lockDirectory(id) }
 
+    func configPath(_ id: String) -> String { directory(id) + "/config.json" }
+
+    /// state.json, and config.json when it changed (written first: state.json names a
+    /// container only once its config is there).
     public func save(_ record: ContainerRecord) throws {
-        let encoder = JSONEncoder()
-        let data = try encoder.encode(record)
+        if record.config.unsaved {
+            try FileIO.writeAtomically(configPath(record.id), try record.config.bytesToSave())
+            record.config.markSaved()
+            record.config.attach(path: configPath(record.id))
+        }
+        let data = try JSONEncoder().encode(record)
         try FileIO.writeAtomically(statePath(record.id), Array(data))
     }
 
@@ -90,6 +98,7 @@ public struct StateStore: Sendable {
         }
         do {
             let record = try JSONDecoder().decode(ContainerRecord.self, from: Data(bytes))
+            record.config.attach(path: configPath(id))
             guard record.id == id else { throw RuntimeError("\(statePath(id)): records container \"\(record.id)\", not \"\(id)\"") }
             return record
         } catch let error as RuntimeError {

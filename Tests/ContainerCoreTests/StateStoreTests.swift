@@ -35,7 +35,8 @@ import Testing
         _ = try store.createDirectory("c1")
         try store.save(Self.record("c1"))
         try store.save(Self.record("c1", pid: 7))
-        #expect(FileIO.listDirectory(store.directory("c1")) == ["state.json"])
+        // The config is kept beside the state, verbatim; neither leaves a .tmp behind.
+        #expect(FileIO.listDirectory(store.directory("c1")) == ["config.json", "state.json"])
         #expect(try store.load("c1").pid == 7)
         var st = stat()
         #expect(stat(store.directory("c1") + "/state.json", &st) == 0)

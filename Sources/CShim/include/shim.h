@@ -112,6 +112,8 @@ struct shim_plan {
     const char *const *argv;            // NULL-terminated
     const char *const *envp;            // NULL-terminated
     const char *path_env;               // PATH used to find argv[0] when it has no '/'
+    int exec_fd;                        // >= 0: execveat this fd (a binary opened in the runtime's
+                                        // namespace: createContainer hooks) instead of argv[0]
     const struct shim_rlimit *rlimits;
     int nrlimits;
     int set_groups;                     // 0 when setgroups is denied (user namespace without mapping)
