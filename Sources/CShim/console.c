@@ -11,20 +11,6 @@
 #include <termios.h>
 #include "child_internal.h"
 
-static void send_fd(int sock, int fd, int sync_fd) {
-    char name[] = "/dev/ptmx";   // runc sends the pty name as the payload; callers ignore it
-    struct iovec iov = { name, sizeof name - 1 };
-    char control[CMSG_SPACE(sizeof(int))];
-    memset(control, 0, sizeof control);
-    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control };
-    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &fd, sizeof(int));
-    if (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0) shim_fail(sync_fd, errno, "sending pty master to console socket", NULL);
-}
-
 // Returns the slave fd. Runs after pivot_root, so /dev/ptmx is the container's.
 int shim_setup_console(struct shim_plan *p, int sync_fd) {
     int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -60,7 +46,10 @@ int shim_setup_console(struct shim_plan *p, int sync_fd) {
         if (f >= 0) close(f);
         if (mount(self, "/dev/console", NULL, MS_BIND, NULL) < 0) shim_fail(sync_fd, errno, "bind-mounting", "/dev/console");
     }
-    send_fd(p->console_socket_fd, master, sync_fd);
+    // runc sends the pty name as the payload; callers only want the fd.
+    static const char name[] = "/dev/ptmx";
+    int err = shim_send_fd(p->console_socket_fd, name, sizeof name - 1, master);
+    if (err < 0) shim_fail(sync_fd, -err, "sending pty master to console socket", NULL);
     close(master);
     close(p->console_socket_fd);
     return slave;

@@ -16,12 +16,7 @@
 static int write_proc(pid_t pid, const char *file, const char *value) {
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
-    int fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0) return -errno;
-    ssize_t n = write(fd, value, strlen(value));
-    int err = n < 0 ? -errno : 0;
-    close(fd);
-    return err;
+    return shim_write_file(path, value);
 }
 
 int shim_userns_fd(const char *uid_map, const char *gid_map) {

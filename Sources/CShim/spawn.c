@@ -16,7 +16,7 @@
 #define CLONE_NEWTIME 0x00000080
 #endif
 
-static int write_file(const char *path, const char *value) {
+int shim_write_file(const char *path, const char *value) {
     int fd = open(path, O_WRONLY | O_CLOEXEC);
     if (fd < 0) return -errno;
     ssize_t n = write(fd, value, strlen(value));
@@ -39,7 +39,7 @@ pid_t shim_spawn(const struct shim_plan *p, int *sync_fd) {
     if (!err && p->new_time_ns) {
         saved_time_ns = open("/proc/self/ns/time", O_RDONLY | O_CLOEXEC);
         if (saved_time_ns < 0 || unshare(CLONE_NEWTIME) < 0) err = -errno;
-        else if (p->time_offsets) err = write_file("/proc/self/timens_offsets", p->time_offsets);
+        else if (p->time_offsets) err = shim_write_file("/proc/self/timens_offsets", p->time_offsets);
     }
 
     pid_t pid = err;

@@ -179,6 +179,8 @@ int shim_wait(int sync_fd, struct shim_msg *msg);
 int shim_userns_fd(const char *uid_map, const char *gid_map);
 int shim_idmapped_tree(const char *source, int recursive, int userns_fd);
 
+// Write a string to a (proc) file with one write(); 0 or -errno.
+int shim_write_file(const char *path, const char *value);
 // Send a payload with one fd attached (SCM_RIGHTS); 0 or -errno.
 int shim_send_fd(int sock, const void *payload, size_t len, int fd);
 // Receive one fd passed with SCM_RIGHTS; returns it or -errno.
