@@ -26,6 +26,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "OCISpecTests", dependencies: ["OCISpec"]),
+        .testTarget(name: "CLITests", dependencies: ["RuntimeCLI"]),
         .testTarget(name: "CgroupsTests", dependencies: ["Cgroups"]),
         .testTarget(name: "ContainerCoreTests", dependencies: ["ContainerCore"]),
         .testTarget(name: "IntegrationTests", dependencies: ["ContainerCore", "OCISpec", "Cgroups"]),

@@ -155,9 +155,5 @@ extension ContainerRuntime {
         try FileIO.writeAtomically(FileIO.absolute(path), Array(String(pid).utf8), mode: 0o644)
     }
 
-    static func ownerName() -> String {
-        let uid = getuid()
-        if let pw = getpwuid(uid), let name = pw.pointee.pw_name { return String(cString: name) }
-        return String(uid)
-    }
+    static func ownerName() -> String { PasswdLookup.hostUserName(uid: getuid()) }
 }

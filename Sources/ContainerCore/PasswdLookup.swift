@@ -11,4 +11,15 @@ enum PasswdLookup {
         }
         return "/"
     }
+
+    /// The host user name for `owner` (state, list): /etc/passwd read directly, as runc
+    /// does; glibc's getpwuid would first load the NSS configuration on every create.
+    static func hostUserName(uid: UInt32) -> String {
+        guard let text = FileIO.readString("/etc/passwd") else { return String(uid) }
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: ":", omittingEmptySubsequences: false)
+            if fields.count >= 3, UInt32(fields[2]) == uid { return String(fields[0]) }
+        }
+        return String(uid)
+    }
 }

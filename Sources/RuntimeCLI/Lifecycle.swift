@@ -21,7 +21,8 @@ struct Kill: ParsableCommand {
     @Flag(name: [.customShort("a"), .long], help: "Signal every process in the container.")
     var all = false
     @Argument(help: "Container id.") var id: String
-    @Argument(help: "Signal: name (TERM, SIGTERM) or number.") var signal: String = "SIGTERM"
+    static let defaultSignal = "SIGTERM"
+    @Argument(help: "Signal: name (TERM, SIGTERM) or number.") var signal: String = Kill.defaultSignal
     func run() throws {
         try GlobalOptions.current.runtime.kill(id: id, signal: Signals.parse(signal), all: all)
     }

@@ -24,11 +24,13 @@ struct RuntimeCommand: ParsableCommand {
             if globals.systemdCgroup {
                 throw RuntimeError("--systemd-cgroup: the systemd cgroup driver is not supported; use cgroupfs")
             }
-            var command = try directCommand(rest) ?? parseAsRoot(rest)
+            var command = try FastPath.command(rest) ?? directCommand(rest) ?? parseAsRoot(rest)
             try command.run()
         } catch let error as RuntimeError {
             Log.error(error.description)
             Glibc.exit(1)
+        } catch let code as ExitCode {
+            Glibc.exit(code.rawValue)   // `run`'s container exit code: no message machinery
         } catch let error as CgroupError {
             Log.error(error.description)
             Glibc.exit(1)
