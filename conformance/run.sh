@@ -4,7 +4,7 @@
 #   RUNTIME=/path/to/runtime conformance/run.sh [AREA...]
 #
 # RUNTIME defaults to runc (the reference). AREA is any of: lifecycle cli namespaces
-# filesystem process terminal resources cgroups-cli exec hooks security rootless podman
+# filesystem process terminal resources cgroups-cli exec hooks security rootless notify podman
 # (default: all; rootless creates the host user "ocirootless" if missing; podman is skipped
 # without podman). Prints `ok - ...` / `FAIL - ...` per check and ends with one line
 # `N passed, N failed`; exits non-zero if any check failed.
@@ -23,6 +23,7 @@ set -uo pipefail
 . "$CONF_DIR/hooks.sh"
 . "$CONF_DIR/security.sh"
 . "$CONF_DIR/rootless.sh"
+. "$CONF_DIR/notify.sh"
 . "$CONF_DIR/podman.sh"
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -30,7 +31,7 @@ if [ "$(id -u)" -ne 0 ]; then
     exit 2
 fi
 
-areas=${*:-lifecycle cli namespaces filesystem process terminal resources cgroups-cli exec hooks security rootless podman}
+areas=${*:-lifecycle cli namespaces filesystem process terminal resources cgroups-cli exec hooks security rootless notify podman}
 setup
 echo "# runtime: $RUNTIME"
 start=$(date +%s)
@@ -48,6 +49,7 @@ for area in $areas; do
     hooks) hooks_tests ;;
     security) security_tests ;;
     rootless) rootless_tests ;;
+    notify) notify_tests ;;
     podman) podman_tests ;;
     *) echo "conformance: unknown area '$area'" >&2; exit 2 ;;
     esac

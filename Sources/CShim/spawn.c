@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/un.h>
+#include <stddef.h>
 #include <sys/syscall.h>
 #include <linux/sched.h>
 #include "child_internal.h"
@@ -128,4 +130,38 @@ int shim_send_fd(int sock, const void *payload, size_t len, int fd) {
     ssize_t n;
     do { n = sendmsg(sock, &msg, MSG_NOSIGNAL); } while (n < 0 && errno == EINTR);
     return n < 0 ? -errno : 0;
+}
+
+static int fill_unix_addr(struct sockaddr_un *addr, const char *path, socklen_t *len) {
+    size_t n = strlen(path);
+    if (n >= sizeof addr->sun_path) return -ENAMETOOLONG;
+    memset(addr, 0, sizeof *addr);
+    addr->sun_family = AF_UNIX;
+    memcpy(addr->sun_path, path, n);
+    if (path[0] == '@') addr->sun_path[0] = 0;   // abstract namespace, as systemd writes it
+    *len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + (path[0] == '@' ? 0 : 1));
+    return 0;
+}
+
+int shim_unix_dgram_bind(const char *path) {
+    struct sockaddr_un addr;
+    socklen_t len;
+    int err = fill_unix_addr(&addr, path, &len);
+    if (err) return err;
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -errno;
+    if (bind(fd, (struct sockaddr *)&addr, len) < 0) { err = -errno; close(fd); return err; }
+    return fd;
+}
+
+int shim_unix_dgram_send(const char *path, const void *data, size_t n) {
+    struct sockaddr_un addr;
+    socklen_t len;
+    int err = fill_unix_addr(&addr, path, &len);
+    if (err) return err;
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -errno;
+    err = sendto(fd, data, n, MSG_NOSIGNAL, (struct sockaddr *)&addr, len) < 0 ? -errno : 0;
+    close(fd);
+    return err;
 }

@@ -21,12 +21,17 @@ public struct ContainerRecord: Codable, Sendable {
     public var owner: String
     public var annotations: [String: String]?
     public var cgroup: CgroupHandle?
+    /// The host's NOTIFY_SOCKET at create: `start` relays the container's READY=1 there.
+    public var notifySocket: String?
     let config: StoredConfig
 
     public var spec: Spec {
         get { config.spec }
         set { config.replace(newValue) }
     }
+
+    /// The config's hooks, without decoding a config that has none (`start`, `delete`).
+    var hooks: Hooks? { config.mentions("\"hooks\"") ? spec.hooks : nil }
 
     init(ociVersion: String, id: String, pid: Int32, startTime: UInt64, bundle: String, rootfs: String,
          created: String, owner: String, annotations: [String: String]?, cgroup: CgroupHandle?, config: StoredConfig) {
@@ -53,7 +58,7 @@ public struct ContainerRecord: Codable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case ociVersion, id, pid, startTime, bundle, rootfs, created, owner, annotations, cgroup
+        case ociVersion, id, pid, startTime, bundle, rootfs, created, owner, annotations, cgroup, notifySocket
     }
 
     public init(from decoder: any Decoder) throws {
@@ -68,6 +73,7 @@ public struct ContainerRecord: Codable, Sendable {
         owner = try c.decode(String.self, forKey: .owner)
         annotations = try c.decodeIfPresent([String: String].self, forKey: .annotations)
         cgroup = try c.decodeIfPresent(CgroupHandle.self, forKey: .cgroup)
+        notifySocket = try c.decodeIfPresent(String.self, forKey: .notifySocket)
         config = StoredConfig(path: nil)   // StateStore.load points it at the file
     }
 }
@@ -98,6 +104,17 @@ final class StoredConfig: @unchecked Sendable {
         let spec = (try? SpecLoader.decode(Data(raw), file: "config.json")) ?? Spec()
         decoded = spec
         return spec
+    }
+
+    /// Whether the raw config contains `needle` at all (a cheap test before decoding).
+    func mentions(_ needle: String) -> Bool {
+        if decoded != nil && bytes == nil { return true }
+        guard let raw = bytes ?? path.flatMap({ FileIO.read($0) }) else { return true }
+        bytes = raw
+        let n = Array(needle.utf8)
+        guard n.count <= raw.count else { return false }
+        for i in 0...(raw.count - n.count) where raw[i] == n[0] && Array(raw[i..<(i + n.count)]) == n { return true }
+        return false
     }
 
     func replace(_ spec: Spec) {

@@ -72,7 +72,12 @@ extension ContainerRuntime {
         options.rootless = geteuid() != 0
         options.newKeyring = !request.noNewKeyring
         options.listenFDs = Self.socketActivationFDs()
-        let planner = Planner(spec: spec, bundle: bundle, options: options)
+        var seen = spec
+        if let host = NotifySocket.hostSocket {
+            seen = try NotifySocket.prepare(spec, store: store, id: request.id)
+            record.notifySocket = host
+        }
+        let planner = Planner(spec: seen, bundle: bundle, options: options)
         var plan = try planner.plan()
         var relay: TerminalRelay?
         if request.foregroundTerminal, spec.process?.isTerminal == true, request.consoleSocket == nil {

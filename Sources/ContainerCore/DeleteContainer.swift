@@ -35,7 +35,7 @@ extension ContainerRuntime {
         case .creating, .stopped:
             break
         }
-        let poststopHooks = record.spec.hooks?.poststop   // read before the state dir goes
+        let poststopHooks = record.hooks?.poststop   // read before the state dir goes
         if let handle = record.cgroup {
             let cgroup = Cgroups.open(handle)
             // Stragglers (children of an init that died) would keep the cgroup busy.

@@ -13,7 +13,7 @@ extension ContainerRuntime {
         let id = record.id
         let status = record.status(in: store)
         guard status == .created else { throw RuntimeError("cannot start a container in the \(status.rawValue) state") }
-        let hooks = record.spec.hooks
+        let hooks = record.hooks
         if let startHooks = hooks?.startContainer, !startHooks.isEmpty {
             do {
                 try HookRunner(state: record.ociState(in: store)).run(startHooks, name: "startContainer", place: .container(record: record, hostPath: false))
@@ -23,8 +23,12 @@ extension ContainerRuntime {
                 throw error
             }
         }
+        let notify = try record.notifySocket.map { _ in try NotifySocket.listen(store, id: id) }
         try Self.openExecFifo(store.fifoPath(id), pid: record.pid, startTime: record.startTime)
         unlink(store.fifoPath(id))
+        if let notify, let host = record.notifySocket {
+            try NotifySocket.relayReady(from: notify, to: host, pid: record.pid, startTime: record.startTime)
+        }
         if let poststart = hooks?.poststart, !poststart.isEmpty {
             do { try HookRunner(state: record.ociState(in: store)).run(poststart, name: "poststart", place: .runtime) }
             catch { Warnings.emit("\(error)") }   // poststart failures warn; the container keeps running
