@@ -25,3 +25,17 @@ import Testing
         #expect(a <= b)   // fixed width: string order is time order
     }
 }
+
+/// The calendar arithmetic against glibc's gmtime_r, over leap years and century edges.
+@Suite struct TimestampCalendarTests {
+    @Test(arguments: [Int64(0), 951_782_400, 951_868_799, 4_107_542_400, 1_795_692_425, 68_169_600, 1_709_251_199])
+    func matchesGmtime(_ seconds: Int64) {
+        var t = time_t(seconds)
+        var tm = tm()
+        gmtime_r(&t, &tm)
+        func p(_ v: Int32, _ w: Int) -> String { let s = String(v); return String(repeating: "0", count: w - s.count) + s }
+        let expected = "\(p(tm.tm_year + 1900, 4))-\(p(tm.tm_mon + 1, 2))-\(p(tm.tm_mday, 2))T"
+            + "\(p(tm.tm_hour, 2)):\(p(tm.tm_min, 2)):\(p(tm.tm_sec, 2)).000000042Z"
+        #expect(Timestamp.format(seconds: seconds, nanoseconds: 42) == expected)
+    }
+}
