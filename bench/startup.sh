@@ -3,6 +3,8 @@
 #
 #   bench/startup.sh [RUNTIME]        (default: .build/release/runtime)
 #   N=50 bench/startup.sh             (iterations per runtime, default 30)
+#   SECCOMP=podman bench/startup.sh   (with the seccomp profile podman passes: 400+ rules,
+#                                      converted from /usr/share/containers/seccomp.json)
 #
 # Each iteration is one `RUNTIME --root <tmp> run -b <bundle> <id>` of a container whose
 # process is /bin/true: create, start, wait, delete, i.e. the whole cost a caller sees.
@@ -59,6 +61,12 @@ trap cleanup EXIT
 
 "$repo/bundles/mkrootfs.sh" "$work/bundle"
 jq '.process.args = ["/bin/true"]' "$repo/bundles/hello/config.json" >"$work/bundle/config.json"
+if [ "${SECCOMP:-}" = podman ]; then
+    "$here/podman-seccomp.py" >"$work/seccomp.json"
+    jq --slurpfile s "$work/seccomp.json" '.linux.seccomp = $s[0]' "$work/bundle/config.json" >"$work/c.json"
+    mv "$work/c.json" "$work/bundle/config.json"
+    echo "with podman's seccomp profile: $(jq '[.syscalls[].names | length] | add' "$work/seccomp.json") syscall names"
+fi
 mkdir -p "$work/state-ours" "$work/state-runc"
 
 # one RT STATE ID: a single timed run; prints elapsed ms (3 decimals)

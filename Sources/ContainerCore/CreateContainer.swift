@@ -72,6 +72,7 @@ extension ContainerRuntime {
         options.rootless = geteuid() != 0
         options.newKeyring = !request.noNewKeyring
         options.listenFDs = Self.socketActivationFDs()
+        options.seccompCache = .standard
         var seen = spec
         if let host = NotifySocket.hostSocket {
             seen = try NotifySocket.prepare(spec, store: store, id: request.id)

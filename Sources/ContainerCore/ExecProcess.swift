@@ -36,7 +36,9 @@ extension ContainerRuntime {
         }
         var spec = record.spec
         spec.root?.path = record.rootfs
-        let planner = Planner(spec: spec, bundle: record.bundle, options: .init(preserveFDs: request.preserveFDs))
+        var options = Planner.Options(preserveFDs: request.preserveFDs)
+        options.seccompCache = .standard
+        let planner = Planner(spec: spec, bundle: record.bundle, options: options)
         var plan = try planner.planExec(request.process, pid: record.pid)
         let console = try ConsoleSocket.connectIfNeeded(terminal: request.process.isTerminal, path: request.consoleSocket)
         defer { console.map { _ = close($0) } }

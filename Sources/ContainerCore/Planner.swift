@@ -18,6 +18,8 @@ public struct Planner {
         /// Unprivileged caller: setgroups must be denied before the gid map can be written.
         public var rootless = false
         public var newKeyring = true
+        /// Compiled seccomp filters kept in the state root (nil: compile every time).
+        var seccompCache: SeccompCache?
         /// Socket-activation fds (LISTEN_FDS) passed through to the container, as runc does.
         public var listenFDs: Int32 = 0
         public init(noPivot: Bool = false, preserveFDs: Int32 = 0) {
@@ -209,7 +211,7 @@ public struct Planner {
             plan.rlimits.append((resource, limit.soft, limit.hard))
         }
         if let seccomp = spec.linux?.seccomp {
-            let compiled = try SeccompCompiler.compile(seccomp)
+            let compiled = try options.seccompCache.map { try $0.compiled(seccomp) } ?? SeccompCompiler.compile(seccomp)
             if compiled.usesNotify {
                 plan.seccompListener = (seccomp.listenerPath ?? "", seccomp.listenerMetadata)
             }

@@ -124,6 +124,6 @@ public struct StateStore: Sendable {
     }
 
     public func ids() -> [String] {
-        FileIO.listDirectory(root).filter { FileIO.isDirectory(directory($0)) }
+        FileIO.listDirectory(root).filter { (try? Self.checkID($0)) != nil && FileIO.isDirectory(directory($0)) }
     }
 }

@@ -68,9 +68,15 @@ enum SeccompCompiler {
             }
         }
 
-        var flags: UInt32 = 0
-        for flag in config.flags ?? [] { flags |= flagBits[flag] ?? 0 }
-        return Compiled(filter: try export(ctx), flags: flags, usesNotify: usesNotify)
+        return Compiled(filter: try export(ctx), flags: flags(config), usesNotify: usesNotify)
+    }
+
+    static func flags(_ config: LinuxSeccomp) -> UInt32 {
+        (config.flags ?? []).reduce(0) { $0 | (flagBits[$1] ?? 0) }
+    }
+
+    static func usesNotify(_ config: LinuxSeccomp) -> Bool {
+        config.defaultAction == "SCMP_ACT_NOTIFY" || (config.syscalls ?? []).contains { $0.action == "SCMP_ACT_NOTIFY" }
     }
 
     /// Conditions on distinct arguments are one rule (AND); several on the same
