@@ -134,6 +134,14 @@ lifecycle_tests() {
     ctr_delete "$id"
     expect_ok "delete after kill succeeds" $? "$(cat "$OUT/$id.delete")"
 
+    # An unknown id: plain delete fails; delete --force succeeds (shims clean up twice).
+    ctr_delete "unknown-$$"
+    expect_fail "delete of an unknown container fails" $?
+    ctr_delete --force "unknown-$$"
+    expect_ok "delete --force of an unknown container succeeds" $?
+    ctr_delete --force "../escape-$$"
+    expect_fail "delete --force of an invalid id (../x) fails" $?
+
     # delete --force of a running container
     b=$(mkbundle force '.process.args = ["/bin/sleep", "30"]')
     id=$(new_id force)

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -140,6 +141,11 @@ void shim_child_main(const struct shim_plan *p, int sync_fd) {
         // The plan lives in our private copy of the parent's memory: safe to fill in.
         struct shim_plan *mp = (struct shim_plan *)p;
         mp->console_fd = shim_setup_console(mp, sync_fd);
+        // The pty becomes stdio now, not at exec: the caller's pipes (conmon's, the shim's)
+        // must be released when `create` returns, or the caller waits for their EOF forever.
+        for (int fd = 0; fd < 3; fd++)
+            if (dup2(mp->console_fd, fd) < 0) shim_fail(sync_fd, errno, "dup2 console", NULL);
+        if (ioctl(0, TIOCSCTTY, 0) < 0) shim_fail(sync_fd, errno, "TIOCSCTTY", NULL);
     }
 
     // Find the program now, so that a typo fails `create`, not a later `start`.

@@ -127,11 +127,6 @@ void shim_exec_process(const struct shim_plan *p, const char *exe) {
         if (setrlimit(p->rlimits[i].resource, &rl) < 0) shim_fail_late(errno, "setrlimit", NULL);
     }
     apply_process_settings(p);
-    if (p->console_fd >= 0) {
-        for (int fd = 0; fd < 3; fd++)
-            if (dup2(p->console_fd, fd) < 0) shim_fail_late(errno, "dup2 console", NULL);
-        if (ioctl(0, TIOCSCTTY, 0) < 0) shim_fail_late(errno, "TIOCSCTTY", NULL);
-    }
     // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it while we still
     // have it, as runc does (the profile must then allow the identity syscalls).
     if (!p->no_new_privs) load_seccomp(p);

@@ -6,6 +6,12 @@ extension ContainerRuntime {
     /// `delete`: a created or stopped container goes; a running one only with `force`
     /// (SIGKILL, then wait until it is gone). Cgroups the runtime made are removed.
     public func delete(id: String, force: Bool = false) throws {
+        // runc: `delete --force` of a container that is already gone succeeds (shims clean up
+        // twice); the id must still be a valid one.
+        if force && !FileIO.isDirectory(store.directory(id)) {
+            try StateStore.checkID(id)
+            if !FileIO.isDirectory(store.directory(id)) { return }
+        }
         let lock = try store.lock(id)
         defer { _ = lock }
         let record: ContainerRecord
