@@ -83,6 +83,8 @@ public struct CgroupLayout: Codable, Sendable, Equatable {
         var v1: [CgroupHierarchy] = []
         var unified: CgroupHierarchy?
         for line in mountinfo.split(separator: "\n") {
+            // Most mounts are not cgroups: skip them before splitting fields (start-up path).
+            guard line.contains(" - cgroup") else { continue }
             let fields = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
             guard let dash = fields.firstIndex(of: "-"), dash >= 6, fields.count >= dash + 4 else { continue }
             let fsType = fields[dash + 1]

@@ -7,12 +7,18 @@ struct ProcStat {
     let startTime: UInt64
 
     init?(pid: Int32) {
-        guard pid > 0, let text = FileIO.readString("/proc/\(pid)/stat"),
-              let close = text.lastIndex(of: ")") else { return nil }
-        // Fields after "comm)" start with the state (field 3).
-        let fields = text[text.index(after: close)...].split(separator: " ")
-        guard fields.count > 19, let state = fields[0].first, let start = UInt64(fields[19]) else { return nil }
-        self.state = state
+        // Bytes, not String: this runs several times per command.
+        guard pid > 0, let bytes = FileIO.read("/proc/\(pid)/stat"),
+              let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { return nil }
+        // Fields after "comm)" start with the state (field 3); the start time is field 22.
+        let fields = bytes[(close + 1)...].split(separator: UInt8(ascii: " "))
+        guard fields.count > 19, let state = fields[0].first else { return nil }
+        var start: UInt64 = 0
+        for digit in fields[19] {
+            guard digit >= 48 && digit <= 57 else { return nil }
+            start = start &* 10 &+ UInt64(digit - 48)
+        }
+        self.state = Character(Unicode.Scalar(state))
         self.startTime = start
     }
 
