@@ -85,9 +85,9 @@ public enum FileIO {
 
     public static func absolute(_ path: String) -> String {
         if path.hasPrefix("/") { return normalize(path) }
-        var buf = [CChar](repeating: 0, count: Int(PATH_MAX))
-        guard getcwd(&buf, buf.count) != nil else { return normalize("/" + path) }
-        return normalize(String(cString: buf) + "/" + path)
+        guard let cwd = getcwd(nil, 0) else { return normalize("/" + path) }
+        defer { free(cwd) }
+        return normalize(String(cString: cwd) + "/" + path)
     }
 
     /// Lexical clean-up: "a/./b/../c" → "/a/c".
