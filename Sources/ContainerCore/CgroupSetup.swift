@@ -6,13 +6,15 @@ extension ContainerRuntime {
     /// Creates the container's cgroup and writes its limits. As root any failure is fatal.
     /// Unprivileged (rootless), cgroups are used only where delegated to us; otherwise the
     /// container runs without them, with a warning if the config asked for limits.
-    func setUpCgroup(spec: Spec, id: String, rollback: Rollback) throws -> CgroupManager? {
+    /// `record(planned)` saves the directories about to be made before any exists, so that
+    /// `delete --force` can clean up after a `create` that was killed half-way.
+    func setUpCgroup(spec: Spec, id: String, rollback: Rollback,
+                     record: (CgroupHandle) throws -> Void) throws -> CgroupManager? {
         do {
             let layout = try CgroupLayout.detect()
             let cgroup = try Cgroups.manager(cgroupsPath: spec.linux?.cgroupsPath, containerID: id, layout: layout)
-            // Recorded before anything exists, so `delete --force` can clean up after a killed create.
             let planned = cgroup.handle.withPlannedCreations()
-            try store.saveCgroupHandle(planned, id: id)
+            try record(planned)
             rollback.add { try? Cgroups.open(planned).destroy() }
             try cgroup.create()
             if let resources = EffectiveResources.of(spec) { try cgroup.apply(resources, isUpdate: false) }

@@ -60,11 +60,18 @@ extension ContainerRuntime {
         let rollback = Rollback()
         rollback.add { [store] in store.remove(request.id) }
 
+        // state.json exists from the start with pid 0: `state` reports "creating", and the
+        // cgroup directories about to be made are on record for `delete --force`.
         var record = ContainerRecord(
             ociVersion: spec.ociVersion ?? Spec.version, id: request.id, pid: 0, startTime: 0,
-            bundle: bundle, rootfs: "", created: Timestamp.now(), owner: Self.ownerName(),
-            annotations: spec.annotations, cgroup: nil, config: StoredConfig(bytes: configBytes, spec: spec))
-        let cgroup = try setUpCgroup(spec: spec, id: request.id, rollback: rollback)
+            bundle: bundle, rootfs: Planner.rootfsPath(spec, bundle: bundle), created: Timestamp.now(),
+            owner: Self.ownerName(), annotations: spec.annotations, cgroup: nil,
+            config: StoredConfig(bytes: configBytes, spec: spec))
+        let cgroup = try setUpCgroup(spec: spec, id: request.id, rollback: rollback) { [store] planned in
+            record.cgroup = planned
+            try store.save(record)
+        }
+        if cgroup == nil { try store.save(record) }   // rootless without cgroups: still on record
         record.cgroup = cgroup?.handle
 
         var options = Planner.Options(noPivot: request.noPivot, preserveFDs: request.preserveFDs)
@@ -88,7 +95,6 @@ extension ContainerRuntime {
             ?? ConsoleSocket.connectIfNeeded(terminal: spec.process?.isTerminal ?? false, path: request.consoleSocket)
         defer { if relay == nil { console.map { _ = close($0) } } }
         plan.consoleSocketFD = console ?? -1
-        record.rootfs = plan.rootfs
 
         // Writable by the container's (possibly mapped, unprivileged) root; umask must not narrow it.
         guard mkfifo(store.fifoPath(request.id), 0o622) == 0, chmod(store.fifoPath(request.id), 0o622) == 0 else {

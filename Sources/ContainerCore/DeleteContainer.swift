@@ -16,13 +16,8 @@ extension ContainerRuntime {
         defer { _ = lock }
         let record: ContainerRecord
         do { record = try store.load(id) } catch {
-            // A create killed before it wrote state.json left its directory and maybe cgroups.
+            // A create killed before its first state.json left only a directory behind.
             guard force else { throw error }
-            if let handle = store.loadCgroupHandle(id: id) {
-                let cgroup = Cgroups.open(handle)
-                for pid in (try? cgroup.pids()) ?? [] { Glibc.kill(pid, SIGKILL) }
-                try cgroup.destroy()
-            }
             store.remove(id)
             return
         }

@@ -6,6 +6,8 @@ extension ContainerRuntime {
     public func kill(id: String, signal: Int32, all: Bool = false) throws {
         let record = try store.load(id)
         let status = record.status(in: store)
+        // pid 0 (still creating) must never reach kill(2): it would signal our process group.
+        guard record.pid > 0, status != .creating else { throw RuntimeError("container \"\(id)\" is still being created") }
         guard status != .stopped || all else { throw RuntimeError("container \"\(id)\" is not running") }
         if all, let handle = record.cgroup {
             let manager = Cgroups.open(handle)

@@ -42,9 +42,14 @@ public struct Planner {
     public init(spec: Spec, bundle: String, options: Options = Options()) {
         self.spec = spec
         self.bundle = bundle
-        let root = spec.root?.path ?? "rootfs"
-        self.rootfs = FileIO.absolute(root.hasPrefix("/") ? root : bundle + "/" + root)
+        self.rootfs = Self.rootfsPath(spec, bundle: bundle)
         self.options = options
+    }
+
+    /// root.path, absolute or relative to the bundle.
+    static func rootfsPath(_ spec: Spec, bundle: String) -> String {
+        let root = spec.root?.path ?? "rootfs"
+        return FileIO.absolute(root.hasPrefix("/") ? root : bundle + "/" + root)
     }
 
     public func plan() throws -> LaunchPlan {

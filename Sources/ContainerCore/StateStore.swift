@@ -93,7 +93,7 @@ public struct StateStore: Sendable {
     public func load(_ id: String) throws -> ContainerRecord {
         try Self.checkID(id)
         guard let bytes = FileIO.read(statePath(id)) else {
-            if FileIO.isDirectory(directory(id)) { throw RuntimeError("container \"\(id)\" is still being created") }
+            if FileIO.isDirectory(directory(id)) { throw RuntimeError("container \"\(id)\" was never fully created (delete --force removes it)") }
             throw RuntimeError("container \"\(id)\" does not exist")
         }
         do {
@@ -106,17 +106,6 @@ public struct StateStore: Sendable {
         } catch {
             throw RuntimeError("\(statePath(id)): unreadable state: \(error)")
         }
-    }
-
-    /// Written before any cgroup exists, so that `delete --force` can clean up after a
-    /// `create` that was killed before it wrote state.json (small: no config inside).
-    public func saveCgroupHandle(_ handle: CgroupHandle, id: String) throws {
-        try FileIO.writeAtomically(directory(id) + "/cgroup.json", Array(try JSONEncoder().encode(handle)))
-    }
-
-    public func loadCgroupHandle(id: String) -> CgroupHandle? {
-        guard let bytes = FileIO.read(directory(id) + "/cgroup.json") else { return nil }
-        return try? JSONDecoder().decode(CgroupHandle.self, from: Data(bytes))
     }
 
     public func remove(_ id: String) {
