@@ -68,7 +68,9 @@ struct HookRunner {
         spec.root?.path = record.rootfs
         let process = Process(user: User(), args: hook.args ?? [hook.path], env: hook.env ?? [], cwd: "/")
         var plan = try Planner(spec: spec, bundle: record.bundle).planExec(process, pid: record.pid)
-        plan.argv = [hook.path] + Array((hook.args ?? [hook.path]).dropFirst())
+        // Looked up in the container (startContainer), argv[0] must be the path; executed
+        // from an fd (createContainer), the hook sees its args exactly as configured.
+        if !hostPath { plan.argv = [hook.path] + Array((hook.args ?? [hook.path]).dropFirst()) }
         plan.seccompFilter = nil
         plan.capabilities = nil
         plan.rlimits = []
