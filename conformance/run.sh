@@ -4,8 +4,8 @@
 #   RUNTIME=/path/to/runtime conformance/run.sh [AREA...]
 #
 # RUNTIME defaults to runc (the reference). AREA is any of: lifecycle cli namespaces
-# filesystem process terminal resources cgroups-cli exec hooks security rootless notify podman
-# containerd
+# filesystem process terminal resources cgroups-cli exec hooks security rootless notify callers
+# podman containerd
 # (default: all; rootless creates the host user "ocirootless" if missing; podman is skipped
 # without podman). Prints `ok - ...` / `FAIL - ...` per check and ends with one line
 # `N passed, N failed`; exits non-zero if any check failed.
@@ -26,6 +26,7 @@ set -uo pipefail
 . "$CONF_DIR/rootless.sh"
 . "$CONF_DIR/notify.sh"
 . "$CONF_DIR/containerd.sh"
+. "$CONF_DIR/callers.sh"
 . "$CONF_DIR/podman.sh"
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -33,7 +34,7 @@ if [ "$(id -u)" -ne 0 ]; then
     exit 2
 fi
 
-areas=${*:-lifecycle cli namespaces filesystem process terminal resources cgroups-cli exec hooks security rootless notify podman containerd}
+areas=${*:-lifecycle cli namespaces filesystem process terminal resources cgroups-cli exec hooks security rootless notify callers podman containerd}
 setup
 echo "# runtime: $RUNTIME"
 start=$(date +%s)
@@ -53,6 +54,7 @@ for area in $areas; do
     rootless) rootless_tests ;;
     notify) notify_tests ;;
     containerd) containerd_tests ;;
+    callers) callers_tests ;;
     podman) podman_tests ;;
     *) echo "conformance: unknown area '$area'" >&2; exit 2 ;;
     esac
