@@ -69,4 +69,22 @@ terminal_tests() {
     expect_eq "terminal true: /dev/console is a character device" console-ok "$(sed -n 2p <<<"$got")" "$got"
     expect_eq "process.consoleSize sets the terminal size" "33 101" "$(sed -n 3p <<<"$got")" "$got"
     ctr_delete --force "$id"
+
+    # Foreground `run` with terminal true and no console socket: the runtime relays between
+    # its own terminal (given here by script(1)) and the container's pty, and exits with the
+    # container's code.
+    if command -v script >/dev/null 2>&1; then
+        b=$(mkbundle terminal-run "$ARGS_SH"' | .process.terminal = true' --arg s 'tty; read line; echo "got:$line"; exit 5')
+        id=$(new_id termrun)
+        echo relayed-input | timeout -k 3 "$TIMEOUT" script -qec "'$RUNTIME' --root '$STATE' run --bundle '$b' '$id'" /dev/null \
+            >"$OUT/$id.script" 2>&1
+        rc=$?
+        got=$(tr -d '\r' <"$OUT/$id.script")
+        expect_match "run with terminal true and no --console-socket: stdio is a pty" '^/dev/pts/[0-9]+$' "$got"
+        expect_match "the runtime relays its terminal's input to the container's pty" '^got:relayed-input$' "$got"
+        expect_eq "run through the relay exits with the container's code" 5 "$rc" "$got"
+        ctr_delete --force "$id"
+    else
+        skip "run with a relayed terminal" "script (util-linux) is missing"
+    fi
 }
