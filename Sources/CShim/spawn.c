@@ -7,7 +7,9 @@
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <sys/un.h>
 #include <stddef.h>
 #include <sys/syscall.h>
@@ -25,6 +27,45 @@ int shim_write_file(const char *path, const char *value) {
     int err = n < 0 ? -errno : 0;
     close(fd);
     return err;
+}
+
+// Joining a user namespace *and* creating others: the new ones must belong to the joined
+// namespace, so an intermediate child joins first and clones the init with CLONE_PARENT
+// (runc's stage 1 → 2): the init is still our child. Returns its pid or -errno.
+static pid_t spawn_via_intermediate(const struct shim_plan *p, int sv[2]) {
+    pid_t mid = (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+    if (mid < 0) return -errno;
+    if (mid == 0) {
+        close(sv[0]);
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        int32_t result = 0;
+        int fds[16];
+        int n = p->njoins < 16 ? p->njoins : 16;
+        for (int i = 0; i < n && !result; i++) {
+            fds[i] = open(p->joins[i].path, O_RDONLY | O_CLOEXEC);
+            if (fds[i] < 0) result = -errno;
+        }
+        for (int i = 0; i < n && !result; i++)
+            if (setns(fds[i], p->joins[i].nstype) < 0) result = -errno;
+        if (!result) {
+            // Root of the joined namespace, so the files made for the container (mount
+            // points, /dev) get an owner that namespace can map; ignored if 0 is unmapped.
+            (void)!setresgid(0, 0, 0);
+            (void)!setresuid(0, 0, 0);
+            struct shim_plan *mp = (struct shim_plan *)p;   // our private copy of the plan
+            mp->njoins = 0;
+            pid_t init = (pid_t)syscall(SYS_clone, p->clone_flags | CLONE_PARENT | SIGCHLD, 0, 0, 0, 0);
+            if (init == 0) shim_child_main(mp, sv[1]);
+            result = init < 0 ? -errno : init;
+        }
+        (void)!send(sv[1], &result, sizeof result, MSG_NOSIGNAL);
+        _exit(0);
+    }
+    int32_t result = -EPROTO;
+    ssize_t got;
+    do { got = recv(sv[0], &result, sizeof result, 0); } while (got < 0 && errno == EINTR);
+    waitpid(mid, NULL, 0);
+    return got == (ssize_t)sizeof result ? result : -EPROTO;
 }
 
 pid_t shim_spawn(const struct shim_plan *p, int *sync_fd) {
@@ -45,7 +86,9 @@ pid_t shim_spawn(const struct shim_plan *p, int *sync_fd) {
     }
 
     pid_t pid = err;
-    if (!err && p->cgroup_fd >= 0) {
+    if (!err && p->join_user_first) {
+        pid = spawn_via_intermediate(p, sv);
+    } else if (!err && p->cgroup_fd >= 0) {
         // Born in its cgroup2 directory: no migration at all.
         struct clone_args args;
         memset(&args, 0, sizeof args);

@@ -19,6 +19,7 @@ final class CPlan {
         raw.joins = UnsafePointer(array(plan.joins.map { shim_ns_join(nstype: $0.type, path: string($0.path)) }))
         raw.njoins = Int32(plan.joins.count)
         raw.become_root = plan.becomeRoot ? 1 : 0
+        raw.join_user_first = plan.joinUserFirst ? 1 : 0
         raw.hostname = string(plan.hostname)
         raw.domainname = string(plan.domainname)
 

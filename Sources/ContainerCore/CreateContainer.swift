@@ -106,13 +106,14 @@ extension ContainerRuntime {
 
         let idmapped = IdmappedMounts()
         try idmapped.prepare(&plan)
-        let placement = cgroup.map { CgroupPlacement($0.handle) }
+        let placement = plan.joinUserFirst ? nil : cgroup.map { CgroupPlacement($0.handle) }
         plan.cgroup2FD = placement?.cgroup2FD ?? -1
         plan.cgroupTasksFiles = placement?.tasksFiles ?? []
         let spawner = Spawner(plan: plan, fifoDirFD: dirFD)
         let pid = try spawner.spawn()
         rollback.add { Glibc.kill(pid, SIGKILL); var status: Int32 = 0; waitpid(pid, &status, 0) }
         try spawner.writeIDMaps()
+        if placement == nil { try cgroup?.addProcess(pid) }
         try spawner.setOOMScoreAdj()
         // The child places itself in its v1 cgroups first thing (see CgroupPlacement), and
         // cannot reach execve (nor create its cgroup namespace) before the second release.

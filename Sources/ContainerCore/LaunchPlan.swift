@@ -49,6 +49,9 @@ public struct LaunchPlan: Sendable {
     var timeOffsets: String?
     var pidNamespaceJoin: String?
     var joins: [(type: Int32, path: String)] = []
+    /// A joined user namespace with new ones besides: they must be created inside it, by an
+    /// intermediate process (and cgroup placement is then done by the parent).
+    var joinUserFirst: Bool { cloneFlags != 0 && joins.contains { $0.type == CLONE_NEWUSER } }
     var uidMap: String?             // written by the parent into /proc/<pid>/uid_map
     var gidMap: String?
     var becomeRoot = false

@@ -53,5 +53,32 @@ extension Lifecycle {
             var st = stat()
             #expect(stat(volume + "/new", &st) == 0 && st.st_uid == 0, "a file the container's root makes is host root's")
         }
+    
+        /// Joining a pod's user namespace while creating the other namespaces (Kubernetes with
+        /// user namespaces): the new ones must belong to the joined one, or mounts fail.
+        @Test func joinedUserNamespaceOwnsTheNewNamespaces() throws {
+            let pod = try Self.userNamespaceFixture("sleep 30")
+            try pod.writeSpec()
+            let podID = pod.newID("pod")
+            let podPid = try pod.create(podID).pid
+            try pod.runtime.start(id: podID)
+
+            let f = try Self.userNamespaceFixture("cat /proc/self/uid_map > /out/map; hostname > /out/host; echo $$ > /out/pid")
+            f.spec.hostname = "joiner"
+            f.spec.linux?.uidMappings = nil
+            f.spec.linux?.gidMappings = nil
+            let joined = (f.spec.linux?.namespaces ?? []).map {
+                $0.type == "user" ? LinuxNamespace(type: "user", path: "/proc/\(podPid)/ns/user") : $0
+            }
+            f.spec.linux?.namespaces = joined
+            try f.writeSpec()
+            let id = f.newID("joiner")
+            try f.create(id)
+            try f.runtime.start(id: id)
+            #expect(eventually { f.status(id) == "stopped" })
+            #expect(f.outFile("map")?.split(separator: " ", omittingEmptySubsequences: true) == ["0", "100000", "65536\n"])
+            #expect(f.outFile("host") == "joiner\n")   // a uts namespace of its own
+            #expect(f.outFile("pid") == "1\n")         // a pid namespace of its own
+        }
     }
 }

@@ -80,6 +80,7 @@ struct shim_plan {
     const char *pid_ns_join;            // joined in the parent around clone (affects children only)
     const struct shim_ns_join *joins;   // joined by the child; a user namespace comes first
     int njoins;
+    int join_user_first;                // a user namespace is joined and others are new: see spawn.c
     int become_root;                    // setresuid/gid(0) once the id maps exist
 
     const char *hostname;
