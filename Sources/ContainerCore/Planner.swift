@@ -70,7 +70,7 @@ public struct Planner {
         var plan = LaunchPlan()
         plan.rootfs = rootfs
         let procNames = ["pid": "pid", "network": "net", "mount": "mnt", "ipc": "ipc", "uts": "uts",
-                         "user": "user", "cgroup": "cgroup"]
+                         "user": "user", "cgroup": "cgroup", "time": "time"]
         for ns in spec.linux?.namespaces ?? [] {
             guard let name = procNames[ns.type], let flag = Self.namespaceFlags[ns.type] else { continue }
             let path = "/proc/\(pid)/ns/\(name)"
