@@ -119,6 +119,9 @@ static void apply_process_settings(const struct shim_plan *p) {
     }
     if (p->cpu_affinity_final && syscall(SYS_sched_setaffinity, 0, 128, p->cpu_affinity_final) < 0)
         shim_fail_late(errno, "sched_setaffinity", NULL);
+    if (p->set_mempolicy &&
+        syscall(SYS_set_mempolicy, p->mempolicy_mode, p->mempolicy_nodes, p->mempolicy_nodes ? 1024 + 1 : 0) < 0)
+        shim_fail_late(errno, "set_mempolicy", NULL);
 }
 
 void shim_exec_process(const struct shim_plan *p, const char *exe) {

@@ -92,6 +92,11 @@ final class CPlan {
             raw.sched_deadline = s.deadline; raw.sched_period = s.period
         }
         raw.cpu_affinity_initial = plan.cpuAffinityInitial.map { UnsafePointer(array($0)) } ?? nil
+        if let policy = plan.memoryPolicy {
+            raw.set_mempolicy = 1
+            raw.mempolicy_mode = policy.mode
+            raw.mempolicy_nodes = policy.nodes.map { UnsafePointer(array($0)) } ?? nil
+        }
         raw.lsm_exec_path = string(plan.lsmExec?.path)
         raw.lsm_exec_value = string(plan.lsmExec?.value)
         raw.cpu_affinity_final = plan.cpuAffinityFinal.map { UnsafePointer(array($0)) } ?? nil

@@ -96,6 +96,7 @@ public struct LaunchPlan: Sendable {
     var cpuAffinityInitial: [UInt64]?   // 16 words: a cpu_set_t for 1024 CPUs
     var cpuAffinityFinal: [UInt64]?
     var lsmExec: (path: String, value: String)?
+    var memoryPolicy: (mode: Int32, nodes: [UInt64]?)?
     var setsid = true
     var newKeyring = true
     var consoleSocketFD: Int32 = -1   // connected --console-socket; the child sends the pty master

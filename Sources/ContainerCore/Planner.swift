@@ -199,7 +199,8 @@ public struct Planner {
         plan.pathEnv = plan.env.last { $0.hasPrefix("PATH=") }.map { String($0.dropFirst(5)) }
         plan.noNewPrivileges = process.noNewPrivileges ?? false
         plan.oomScoreAdj = process.oomScoreAdj
-        try ProcessSettings.apply(process, personality: spec.linux?.personality, to: &plan)
+        try ProcessSettings.apply(process, personality: spec.linux?.personality,
+                                  memoryPolicy: spec.linux?.memoryPolicy, to: &plan)
         plan.preserveFDs = options.preserveFDs + options.listenFDs
         plan.newKeyring = options.newKeyring
         if options.listenFDs > 0 {

@@ -3,7 +3,13 @@ import OCISpec
 /// runtime-spec 1.2 process settings beyond identity: personality, ioPriority, scheduler,
 /// execCPUAffinity. Names were validated; here they become the numbers the kernel takes.
 enum ProcessSettings {
-    static func apply(_ process: Process, personality: LinuxPersonality?, to plan: inout LaunchPlan) throws {
+    static func apply(_ process: Process, personality: LinuxPersonality?, memoryPolicy: LinuxMemoryPolicy? = nil,
+                      to plan: inout LaunchPlan) throws {
+        if let policy = memoryPolicy, let mode = LinuxMemoryPolicy.knownModes[policy.mode] {
+            let flags = (policy.flags ?? []).reduce(UInt32(0)) { $0 | (LinuxMemoryPolicy.knownFlags[$1] ?? 0) }
+            let nodes = try policy.nodes.flatMap { $0.isEmpty ? nil : try cpuMask($0, what: "linux.memoryPolicy.nodes") }
+            plan.memoryPolicy = (mode | Int32(bitPattern: flags), nodes)
+        }
         if let personality { plan.personality = personality.domain == "LINUX32" ? 0x0008 : 0x0000 }
         if let io = process.ioPriority, let cls = LinuxIOPriority.knownClasses[io.class] {
             plan.ioPriority = (cls << 13) | Int32(io.priority)
@@ -16,8 +22,8 @@ enum ProcessSettings {
         }
         plan.lsmExec = securityLabel(process)
         if let affinity = process.execCPUAffinity {
-            plan.cpuAffinityInitial = try affinity.initial.map(cpuMask)
-            plan.cpuAffinityFinal = try affinity.final.map(cpuMask)
+            plan.cpuAffinityInitial = try affinity.initial.map { try cpuMask($0) }
+            plan.cpuAffinityFinal = try affinity.final.map { try cpuMask($0) }
         }
     }
 
@@ -38,13 +44,13 @@ enum ProcessSettings {
         return nil
     }
 
-    /// "0-3,7" → a cpu_set_t bitmask (1024 CPUs).
-    static func cpuMask(_ list: String) throws -> [UInt64] {
+    /// "0-3,7" → a bitmask of 1024 bits (a cpu_set_t, or a node mask).
+    static func cpuMask(_ list: String, what: String = "process.execCPUAffinity") throws -> [UInt64] {
         var words = [UInt64](repeating: 0, count: 16)
         for part in list.split(separator: ",") {
             let bounds = part.split(separator: "-", maxSplits: 1).map { Int($0.filter { $0 != " " }) }
             guard let lo = bounds.first ?? nil, let hi = bounds.count == 2 ? bounds[1] : lo, lo <= hi, hi < 1024 else {
-                throw RuntimeError("process.execCPUAffinity: invalid CPU list \"\(list)\"")
+                throw RuntimeError("\(what): invalid list \"\(list)\"")
             }
             for cpu in lo...hi { words[cpu / 64] |= 1 << UInt64(cpu % 64) }
         }

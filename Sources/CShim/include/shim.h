@@ -145,6 +145,9 @@ struct shim_plan {
     uint64_t sched_runtime, sched_deadline, sched_period;
     const uint64_t *cpu_affinity_initial;   // 16 words (1024 CPUs) or NULL; right after clone
     const uint64_t *cpu_affinity_final;     // before execve
+    int set_mempolicy;                  // linux.memoryPolicy: set_mempolicy(mode | flags, nodes)
+    int mempolicy_mode;
+    const uint64_t *mempolicy_nodes;    // 16 words (1024 nodes) or NULL
     const char *lsm_exec_path;          // AppArmor/SELinux: /proc/self/attr/... written before execve
     const char *lsm_exec_value;         // "exec <profile>" or the SELinux label
     int console_fd;                     // filled by the child from console_socket_fd; set -1
