@@ -25,10 +25,12 @@ let package = Package(
             "ContainerCore", "OCISpec", "Cgroups",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Helpers shared by the test targets (not shipped).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "OCISpecTests", dependencies: ["OCISpec"]),
         .testTarget(name: "CLITests", dependencies: ["RuntimeCLI"]),
         .testTarget(name: "CgroupsTests", dependencies: ["Cgroups"]),
-        .testTarget(name: "ContainerCoreTests", dependencies: ["ContainerCore"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["ContainerCore", "OCISpec", "Cgroups"]),
+        .testTarget(name: "ContainerCoreTests", dependencies: ["ContainerCore", "TestSupport"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["ContainerCore", "OCISpec", "Cgroups", "TestSupport"]),
     ]
 )

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Installs what building and testing need on Debian (run as root).
+# Installs what building and testing need on Debian (run as root): scripts/apt-packages.
 set -euo pipefail
-pkgs=(libseccomp-dev pkg-config busybox-static runc jq hyperfine time python3 util-linux podman conmon containerd qemu-system-x86 cpio)
+cd "$(dirname "$0")"
 missing=()
-for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+while read -r p; do
+    [ -n "$p" ] && ! dpkg -s "$p" >/dev/null 2>&1 && missing+=("$p")
+done <apt-packages
 if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq

@@ -1,5 +1,6 @@
 import Glibc
 import Testing
+import TestSupport
 @testable import ContainerCore
 
 /// /proc/<pid>/stat: the start time tells our init from a recycled pid; a zombie is not running.

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import OCISpec
 import Testing
+import TestSupport
 @testable import ContainerCore
 
 /// `<root>/<id>/state.json`: atomic writes, and a flock that serialises commands on one id only.

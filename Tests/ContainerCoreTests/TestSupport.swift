@@ -1,5 +1,6 @@
 import Glibc
 import Testing
+import TestSupport
 @testable import ContainerCore
 
 /// A temporary directory, removed (without following symlinks) when released.
@@ -40,15 +41,3 @@ final class TempDir {
     }
 }
 
-/// Polls `condition` every 5 ms until it holds or `seconds` pass.
-func eventually(within seconds: Double = 5, _ condition: () -> Bool) -> Bool {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    let deadline = Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9 + seconds
-    while true {
-        if condition() { return true }
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        if Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9 > deadline { return false }
-        usleep(5_000)
-    }
-}

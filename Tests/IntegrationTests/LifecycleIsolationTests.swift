@@ -1,6 +1,7 @@
 import Glibc
 import OCISpec
 import Testing
+import TestSupport
 @testable import ContainerCore
 
 /// What the container must not get from the host: paths outside its rootfs, the runtime's

@@ -1,6 +1,7 @@
 import Glibc
 import OCISpec
 import Testing
+import TestSupport
 @testable import ContainerCore
 
 /// runtime-spec 1.2 settings runc 1.1 (the conformance reference) does not know, so they are

@@ -1,6 +1,7 @@
 import Glibc
 import OCISpec
 import Testing
+import TestSupport
 @testable import ContainerCore
 
 /// runtime.md "Lifecycle": create sets up and waits, start runs the program, the state follows.

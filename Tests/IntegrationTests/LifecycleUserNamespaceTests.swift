@@ -1,6 +1,7 @@
 import Glibc
 import OCISpec
 import Testing
+import TestSupport
 @testable import ContainerCore
 
 /// User namespaces: the container's root is an unprivileged host uid, and an idmapped bind

@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import OCISpec
 import Testing
+import TestSupport
 @testable import ContainerCore
 
 /// The repository (for bundles/hello and bundles/mkrootfs.sh), found from this file's path.
@@ -171,18 +172,6 @@ func openFDs(of pid: Int32) -> [Int] {
 
 // MARK: waiting
 
-/// Polls `condition` every 5 ms until it holds or `seconds` pass.
-func eventually(within seconds: Double = 5, _ condition: () -> Bool) -> Bool {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    let deadline = Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9 + seconds
-    while true {
-        if condition() { return true }
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        if Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9 > deadline { return false }
-        usleep(5_000)
-    }
-}
 
 /// Runs `body(0..<n)` on n threads at once (real threads: the bodies block in syscalls);
 /// false if they did not all finish within `seconds`.
