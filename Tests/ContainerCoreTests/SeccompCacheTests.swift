@@ -48,4 +48,20 @@ import Testing
         #expect(SeccompCache.filter(in: length + key + [1, 2, 3], key: key) == nil)   // not whole instructions
         #expect(SeccompCache.filter(in: length + key + [UInt8](repeating: 7, count: 16), key: key)?.count == 16)
     }
+
+    @Test func aCacheOthersCanWriteIsNotTrusted() throws {
+        let t = try TempDir()
+        let cache = SeccompCache(directory: t.path + "/cache/seccomp")
+        let expected = try SeccompCompiler.compile(Self.profile).filter
+        _ = try cache.compiled(Self.profile)   // creates the directory and the entry
+        // Someone else could now have replaced the entry: plant a wrong filter, open the dir up.
+        let entry = cache.directory + "/" + SeccompCache.hash(SeccompCache.key(Self.profile)) + ".bpf"
+        let key = SeccompCache.key(Self.profile)
+        let length = (0..<8).map { UInt8(truncatingIfNeeded: key.count >> (8 * $0)) }
+        try FileIO.writeAtomically(entry, length + key + [UInt8](repeating: 6, count: 8))
+        #expect(chmod(cache.directory, 0o777) == 0)
+        #expect(try cache.compiled(Self.profile).filter == expected)
+        // The planted entry was not used; the compile replaced it with the real filter.
+        #expect(SeccompCache.filter(in: FileIO.read(entry) ?? [], key: key) == expected)
+    }
 }

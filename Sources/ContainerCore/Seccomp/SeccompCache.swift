@@ -31,7 +31,8 @@ struct SeccompCache {
     func compiled(_ profile: LinuxSeccomp) throws -> SeccompCompiler.Compiled {
         let key = Self.key(profile)
         let path = directory + "/" + Self.hash(key) + ".bpf"
-        if let entry = FileIO.read(path), let filter = Self.filter(in: entry, key: key) {
+        if Self.isPrivate(directory), Self.isPrivate(path), let entry = FileIO.read(path),
+           let filter = Self.filter(in: entry, key: key) {
             return SeccompCompiler.Compiled(filter: filter, flags: SeccompCompiler.flags(profile),
                                             usesNotify: SeccompCompiler.usesNotify(profile))
         }
@@ -47,6 +48,14 @@ struct SeccompCache {
         let v = seccomp_version()
         let version = v.map { "libseccomp \($0.pointee.major).\($0.pointee.minor).\($0.pointee.micro)\n" } ?? "libseccomp ?\n"
         return Array(version.utf8) + json
+    }
+
+    /// A filter is only as trustworthy as whoever could write it: the directory and the entry
+    /// must belong to us and be writable by nobody else, or the cache is not used.
+    static func isPrivate(_ path: String) -> Bool {
+        var st = stat()
+        return lstat(path, &st) == 0 && st.st_uid == geteuid() && st.st_mode & 0o022 == 0
+            && (st.st_mode & S_IFMT == S_IFDIR || st.st_mode & S_IFMT == S_IFREG)
     }
 
     /// Entry layout: key length (8 bytes, little endian), key, BPF.
