@@ -156,7 +156,6 @@ struct shim_plan {
     unsigned short console_rows, console_cols;
     int bind_dev_console;               // bind the pty slave onto /dev/console (new rootfs only)
     int preserve_fds;                   // fds 3 .. 3+n-1 stay open across execve
-    int sync_fd_hint;                   // filled by shim_spawn; ignore
 };
 
 // Messages the child sends up the sync socket.
