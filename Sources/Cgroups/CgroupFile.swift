@@ -72,35 +72,28 @@ enum CgroupFile {
 
     /// Names of every entry of `path` except "." and "..", sorted.
     static func entries(_ path: String) -> [String] {
-        guard let dir = opendir(path) else { return [] }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names.sorted()
+        scan(path).map(\.name).sorted()
     }
 
     /// Names of the subdirectories of `path` (child cgroups), sorted.
     static func subdirectories(_ path: String) -> [String] {
+        scan(path).filter { entry in
+            entry.type == UInt8(DT_DIR) || (entry.type == UInt8(DT_UNKNOWN) && isDirectory(path + "/" + entry.name))
+        }.map(\.name).sorted()
+    }
+
+    /// readdir(3) of `path`, without "." and "..".
+    private static func scan(_ path: String) -> [(name: String, type: UInt8)] {
         guard let dir = opendir(path) else { return [] }
         defer { closedir(dir) }
-        var names: [String] = []
+        var found: [(name: String, type: UInt8)] = []
         while let entry = readdir(dir) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
-            if name == "." || name == ".." { continue }
-            if entry.pointee.d_type == UInt8(DT_DIR) {
-                names.append(name)
-            } else if entry.pointee.d_type == UInt8(DT_UNKNOWN), isDirectory(path + "/" + name) {
-                names.append(name)
-            }
+            if name != "." && name != ".." { found.append((name, entry.pointee.d_type)) }
         }
-        return names.sorted()
+        return found
     }
 }
 

@@ -5,6 +5,18 @@ enum CgroupDirectories {
     /// mkdir -p `path`, appending every directory made here to `created`
     /// (parents first). Existing directories are left alone and not recorded.
     static func makeAll(_ path: String, created: inout [String]) throws {
+        for dir in missing(path) {
+            if mkdir(dir, 0o755) != 0 {
+                let err = errno
+                if err == EEXIST && CgroupFile.isDirectory(dir) { continue }
+                throw CgroupError.sys("creating \(dir)", err)
+            }
+            created.append(dir)
+        }
+    }
+
+    /// The directories of `path` that do not exist yet, parents first (what mkdir -p makes).
+    static func missing(_ path: String) -> [String] {
         var missing: [String] = []
         var p = cleanPath(path)
         while !CgroupFile.isDirectory(p) {
@@ -13,14 +25,7 @@ enum CgroupDirectories {
             if parent == p { break }
             p = parent
         }
-        for dir in missing.reversed() {
-            if mkdir(dir, 0o755) != 0 {
-                let err = errno
-                if err == EEXIST && CgroupFile.isDirectory(dir) { continue }
-                throw CgroupError.sys("creating \(dir)", err)
-            }
-            created.append(dir)
-        }
+        return missing.reversed()
     }
 
     /// Removes the directories of `created` deepest first. A container directory
@@ -91,15 +96,7 @@ extension CgroupHandle {
         var copy = self
         var planned: [String] = []
         for dir in directories {
-            var missing: [String] = []
-            var p = cleanPath(dir)
-            while !CgroupFile.isDirectory(p) {
-                missing.append(p)
-                let parent = parentPath(p)
-                if parent == p { break }
-                p = parent
-            }
-            for m in missing.reversed() where !planned.contains(m) { planned.append(m) }
+            for m in CgroupDirectories.missing(dir) where !planned.contains(m) { planned.append(m) }
         }
         copy.created = planned
         return copy
