@@ -1,5 +1,6 @@
-// The child between clone() and execve(): the order of steps follows runc's init.
-// Each step either succeeds or reports itself to the parent and exits.
+// The init (or exec'd process) between clone() and execve(), in runc's order: everything
+// that can fail is done before READY, so that `create` reports it; after the exec fifo the
+// child only loads a no_new_privs seccomp filter and execs.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -14,34 +15,32 @@
 #include <sys/syscall.h>
 #include "child_internal.h"
 
-__attribute__((noreturn)) void shim_exec_process(const struct shim_plan *p, const char *exe);
-
 static void wait_for_parent(int sync_fd) {
     char go;
     ssize_t n;
     do { n = recv(sync_fd, &go, 1, 0); } while (n < 0 && errno == EINTR);
-    if (n != 1) _exit(126);   // the parent gave up (rolled back): nothing to report to
+    if (n != 1) _exit(126);   // the parent gave up (rolled back) or died: nothing to report to
 }
 
 // All namespace files are opened before the first setns: once the mount namespace is
 // joined, /proc/<pid>/ns/* would resolve in the container's /proc.
 static void join_namespaces(const struct shim_plan *p, int sync_fd) {
-    int fds[16];
-    int n = p->njoins < 16 ? p->njoins : 16;
-    for (int i = 0; i < n; i++) {
+    int fds[SHIM_MAX_JOINS];
+    if (p->njoins > SHIM_MAX_JOINS) shim_fail(sync_fd, E2BIG, "too many namespaces to join", NULL);
+    for (int i = 0; i < p->njoins; i++) {
         fds[i] = open(p->joins[i].path, O_RDONLY | O_CLOEXEC);
         if (fds[i] < 0) shim_fail(sync_fd, errno, "opening namespace", p->joins[i].path);
     }
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < p->njoins; i++) {
         if (setns(fds[i], p->joins[i].nstype) < 0) shim_fail(sync_fd, errno, "joining namespace", p->joins[i].path);
         close(fds[i]);
     }
 }
 
-static void send_ready(int sync_fd, int fd) {
+static void send_msg(int sync_fd, int kind, int fd) {
     struct shim_msg m;
     memset(&m, 0, sizeof m);
-    m.kind = SHIM_READY;
+    m.kind = kind;
     m.fd = -1;
     struct iovec iov = { &m, sizeof m };
     char control[CMSG_SPACE(sizeof(int))];
@@ -60,49 +59,95 @@ static void send_ready(int sync_fd, int fd) {
     if (fd >= 0) close(fd);
 }
 
-// Block until `runtime start` opens the fifo for reading (runc's exec.fifo design).
-static void wait_for_start(const struct shim_plan *p) {
-    int fd;
-    do { fd = openat(p->exec_fifo_dirfd, p->exec_fifo_name, O_WRONLY | O_CLOEXEC); } while (fd < 0 && errno == EINTR);
-    if (fd < 0) shim_fail_late(errno, "opening exec fifo", p->exec_fifo_name);
-    if (write(fd, "0", 1) != 1) shim_fail_late(errno, "writing exec fifo", p->exec_fifo_name);
-    close(fd);
-    close(p->exec_fifo_dirfd);
+// The parent runs the prestart, createRuntime and createContainer hooks while we wait: our
+// mounts are made, pivot_root is not (runtime.md, config.md "createContainer").
+void shim_hooks_pause(const struct shim_plan *p, int sync_fd) {
+    if (!p->hooks_before_pivot) return;
+    send_msg(sync_fd, SHIM_HOOKS, -1);
+    wait_for_parent(sync_fd);
 }
 
-// Close every inherited fd the plan does not name: the runtime's own (state-dir locks,
-// logs) must not live on in the container, where a held flock would block `start`.
-// Close every inherited fd the plan does not name: the runtime's own (state-dir locks,
-// logs) must not live on in the container, where a held flock would block `start`.
+// Every inherited fd the plan does not name is closed: the runtime's own (state-dir locks,
+// logs, the plan memfd) must not live on in the container.
 static void close_unneeded_fds(const struct shim_plan *p, int sync_fd) {
-    int sorted[40];
-    int n = 0;
-    int fixed[5] = { sync_fd, p->exec_fifo_dirfd, p->console_socket_fd, p->console_fd, p->exec_fd };
-    for (int i = 0; i < 5; i++) if (fixed[i] >= 0) sorted[n++] = fixed[i];
-    for (int i = 0; i < p->nmounts && n < 40; i++) if (p->mounts[i].tree_fd >= 0) sorted[n++] = p->mounts[i].tree_fd;
-    for (int i = 1; i < n; i++)   // insertion sort: qsort may allocate
-        for (int j = i; j > 0 && sorted[j - 1] > sorted[j]; j--) { int t = sorted[j]; sorted[j] = sorted[j - 1]; sorted[j - 1] = t; }
     unsigned int from = 3 + (unsigned int)(p->preserve_fds > 0 ? p->preserve_fds : 0);
-    for (int i = 0; i < n; i++) {
-        if ((unsigned int)sorted[i] < from) continue;
-        if ((unsigned int)sorted[i] > from) syscall(SYS_close_range, from, (unsigned int)sorted[i] - 1, 0);
-        from = (unsigned int)sorted[i] + 1;
+    unsigned int keep_from = from;
+    for (unsigned int fd = from; ; ) {
+        // The lowest named fd at or above `fd`: close the gap below it, skip it.
+        long next = -1;
+        int named[] = { sync_fd, p->exec_fifo_fd, p->console_socket_fd, p->exec_fd, p->cgroup_fd };
+        for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
+            if (named[i] >= 0 && (unsigned int)named[i] >= fd && (next < 0 || named[i] < next)) next = named[i];
+        for (int i = 0; i < p->nmounts; i++) {
+            int t = p->mounts[i].tree_fd;
+            if (t >= 0 && (unsigned int)t >= fd && (next < 0 || t < next)) next = t;
+        }
+        if (next < 0) { syscall(SYS_close_range, fd, ~0U, 0); break; }
+        if ((unsigned int)next > fd) syscall(SYS_close_range, fd, (unsigned int)next - 1, 0);
+        fd = (unsigned int)next + 1;
     }
-    syscall(SYS_close_range, from, ~0U, 0);
+    (void)keep_from;
+}
+
+// Signals the runtime (or its caller) ignored or blocked must not stay so in the container:
+// a forwarded Ctrl-C would do nothing (runc resets them too).
+static void reset_signals(void) {
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < 65; sig++) {
+        if (sig == SIGKILL || sig == SIGSTOP) continue;
+        (void)sigaction(sig, &dfl, NULL);
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    (void)sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+// Block until `runtime start` opens the fifo for reading (runc's exec.fifo design). The fd
+// we hold leads to the fifo only; it is reopened for writing through our own /proc.
+static void wait_for_start(const struct shim_plan *p) {
+    char path[32];
+    shim_fd_path(path, p->exec_fifo_fd);
+    int fd;
+    do { fd = open(path, O_WRONLY | O_CLOEXEC); } while (fd < 0 && errno == EINTR);
+    if (fd < 0) shim_fail_late(errno, "opening exec fifo", path);
+    if (write(fd, "0", 1) != 1) shim_fail_late(errno, "writing exec fifo", path);
+    // Left open: it closes at execve (O_CLOEXEC), and `start` waits for that EOF, so that
+    // poststart hooks run once the user process has been exec'd (config.md).
+    close(p->exec_fifo_fd);
+}
+
+// The fifo must be reachable through /proc/self/fd before READY, or `start` would fail late.
+static void check_fifo_reachable(const struct shim_plan *p, int sync_fd) {
+    if (p->exec_fifo_fd < 0) return;
+    char path[32];
+    shim_fd_path(path, p->exec_fifo_fd);
+    int fd = open(path, O_PATH | O_CLOEXEC);
+    if (fd < 0) shim_fail(sync_fd, errno, "exec fifo not reachable (is /proc mounted in the container?):", path);
+    close(fd);
 }
 
 void shim_child_main(const struct shim_plan *p, int sync_fd) {
     // Die with the runtime while it is still setting us up (kill -9 of `create` leaves nothing).
     prctl(PR_SET_PDEATHSIG, SIGKILL);
-    // Not dumpable: other container processes cannot open /proc/<us>/exe, which is still the
-    // runtime binary until execve (CVE-2019-5736). execve resets it.
-    prctl(PR_SET_DUMPABLE, 0);
-    if (getppid() == 1) _exit(126);
+    reset_signals();
     close_unneeded_fds(p, sync_fd);
+    // Nothing is reported before the first release (stage 0's PID message comes first).
+    int affinity_err = 0;
     if (p->cpu_affinity_initial && syscall(SYS_sched_setaffinity, 0, 128, p->cpu_affinity_initial) < 0)
-        shim_fail(sync_fd, errno, "sched_setaffinity (execCPUAffinity.initial)", NULL);
+        affinity_err = errno;
 
     wait_for_parent(sync_fd);
+    // The parent has written our id maps: from now on nobody may ptrace or read us.
+    prctl(PR_SET_DUMPABLE, 0);
+    if (affinity_err) shim_fail(sync_fd, affinity_err, "sched_setaffinity (execCPUAffinity.initial)", NULL);
+    if (p->cgroup_join_by_write) {
+        int fd = openat(p->cgroup_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write(fd, "0", 1) != 1) shim_fail(sync_fd, errno, "joining cgroup", "cgroup.procs");
+        close(fd);
+    }
+    if (p->cgroup_fd >= 0) close(p->cgroup_fd);
     // Into the v1 hierarchies, before any user-namespace identity change (kuid still 0).
     for (int i = 0; i < p->ncgroup_tasks; i++) {
         int fd = open(p->cgroup_tasks[i], O_WRONLY | O_CLOEXEC);
@@ -111,19 +156,23 @@ void shim_child_main(const struct shim_plan *p, int sync_fd) {
     }
     join_namespaces(p, sync_fd);
     if (p->become_root) {
-        if (setresgid(0, 0, 0) < 0) shim_fail(sync_fd, errno, "setresgid(0) in the user namespace", NULL);
-        if (setresuid(0, 0, 0) < 0) shim_fail(sync_fd, errno, "setresuid(0) in the user namespace", NULL);
+        if (syscall(SYS_setresgid, 0, 0, 0) < 0) shim_fail(sync_fd, errno, "setresgid(0) in the user namespace", NULL);
+        if (syscall(SYS_setresuid, 0, 0, 0) < 0) shim_fail(sync_fd, errno, "setresuid(0) in the user namespace", NULL);
     }
+    // Placed in the container's cgroup: a new cgroup namespace makes it the container's root.
+    if (p->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0) shim_fail(sync_fd, errno, "unshare(CLONE_NEWCGROUP)", NULL);
     if (p->setsid && setsid() < 0) shim_fail(sync_fd, errno, "setsid", NULL);
     // A session keyring of its own, so the container cannot read the host's keys. Best effort:
     // kernels without keys (ENOSYS) or with exhausted quotas still run the container.
     if (p->new_keyring) (void)syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, 0);
+    if (p->loopback_up) shim_loopback_up(sync_fd);
     if (p->hostname && sethostname(p->hostname, strlen(p->hostname)) < 0)
         shim_fail(sync_fd, errno, "sethostname", p->hostname);
     if (p->domainname && setdomainname(p->domainname, strlen(p->domainname)) < 0)
         shim_fail(sync_fd, errno, "setdomainname", p->domainname);
 
     if (p->setup_rootfs) shim_setup_rootfs(p, sync_fd);
+    else shim_hooks_pause(p, sync_fd);
     if (p->cwd && chdir(p->cwd) < 0) {
         // runc creates a missing cwd; a non-directory is an error.
         if (errno != ENOENT || shim_mkdir_all(p->cwd, 0755) < 0 || chdir(p->cwd) < 0)
@@ -138,7 +187,7 @@ void shim_child_main(const struct shim_plan *p, int sync_fd) {
     }
     if (p->setup_rootfs) shim_finish_rootfs(p, sync_fd);
     if (p->console_socket_fd >= 0) {
-        // The plan lives in our private copy of the parent's memory: safe to fill in.
+        // The plan lives in our private copy of stage 0's memory: safe to fill in.
         struct shim_plan *mp = (struct shim_plan *)p;
         mp->console_fd = shim_setup_console(mp, sync_fd);
         // The pty becomes stdio now, not at exec: the caller's pipes (conmon's, the shim's)
@@ -146,22 +195,18 @@ void shim_child_main(const struct shim_plan *p, int sync_fd) {
         for (int fd = 0; fd < 3; fd++)
             if (dup2(mp->console_fd, fd) < 0) shim_fail(sync_fd, errno, "dup2 console", NULL);
         if (ioctl(0, TIOCSCTTY, 0) < 0) shim_fail(sync_fd, errno, "TIOCSCTTY", NULL);
+        if (mp->console_fd > 2) close(mp->console_fd);
     }
+    check_fifo_reachable(p, sync_fd);
 
-    // Find the program now, so that a typo fails `create`, not a later `start`.
+    // Identity, capabilities, rlimits, LSM, seccomp (unless no_new_privs wants it last).
     char exe[4096] = "";
-    int err = p->exec_fd >= 0 ? 0 : shim_find_executable(p->argv[0], p->path_env, exe, sizeof exe);
-    if (err) shim_fail(sync_fd, err, "executable file not found:", p->argv[0]);
-
-    int listener = -1;
-    if (p->seccomp_listener) listener = shim_load_seccomp_listener(p, sync_fd);
-    send_ready(sync_fd, listener);
+    int listener = shim_prepare_process(p, sync_fd, exe, sizeof exe);
+    send_msg(sync_fd, SHIM_READY, listener);
     // The parent records the container, then lets go: only now may we outlive it.
     wait_for_parent(sync_fd);
-    // Now in the container's cgroup: a new cgroup namespace makes it the container's root.
-    if (p->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0) shim_fail_late(errno, "unshare(CLONE_NEWCGROUP)", NULL);
     prctl(PR_SET_PDEATHSIG, 0);
     close(sync_fd);   // the parent waits for this EOF before it exits
-    if (p->exec_fifo_dirfd >= 0) wait_for_start(p);
+    if (p->exec_fifo_fd >= 0) wait_for_start(p);
     shim_exec_process(p, exe);
 }

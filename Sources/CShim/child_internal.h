@@ -8,12 +8,27 @@ __attribute__((noreturn)) void shim_fail(int sync_fd, int err, const char *step,
 // Same, but after `create` returned: nobody listens, so write to stderr.
 __attribute__((noreturn)) void shim_fail_late(int err, const char *step, const char *path);
 
+// Namespaces joined in one go (one per kind, with room to spare); more is refused.
+#define SHIM_MAX_JOINS 16
+
 void shim_setup_rootfs(const struct shim_plan *p, int sync_fd);
+// Stops before pivot_root for the parent's hooks, when the plan asks for it.
+void shim_hooks_pause(const struct shim_plan *p, int sync_fd);
+// --no-pivot: detaches (or covers) the host's proc and sysfs mounts outside `root`.
+void shim_hide_host_pseudo_fs(const char *root, int sync_fd);
+// Brings up `lo` in a new network namespace.
+void shim_loopback_up(int sync_fd);
+// "/proc/self/fd/<fd>" into buf (at least 32 bytes).
+void shim_fd_path(char *buf, int fd);
+// Everything before READY that concerns the process: rlimits and settings, stdio, identity,
+// capabilities, no_new_privs, LSM, the executable's path; returns a seccomp listener or -1.
+int shim_prepare_process(const struct shim_plan *p, int sync_fd, char *exe, size_t exe_len);
+// After the exec fifo: the no_new_privs seccomp filter, then execve.
+__attribute__((noreturn)) void shim_exec_process(const struct shim_plan *p, const char *exe);
 void shim_finish_rootfs(const struct shim_plan *p, int sync_fd);
 int shim_mkdir_all(const char *path, mode_t mode);
 // Resolve argv[0] via PATH like execvp, into buf. Returns 0 or errno.
 int shim_find_executable(const char *file, const char *path_env, char *buf, size_t len);
-int shim_load_seccomp_listener(const struct shim_plan *p, int sync_fd);
 int shim_setup_console(struct shim_plan *p, int sync_fd);
 __attribute__((noreturn)) void shim_child_main(const struct shim_plan *p, int sync_fd);
 size_t shim_strlcpy(char *dst, const char *src, size_t size);

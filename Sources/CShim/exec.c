@@ -14,6 +14,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <signal.h>
 #include "child_internal.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -57,25 +58,28 @@ static int capset_all(const struct shim_plan *p) {
     return (int)syscall(SYS_capset, &hdr, data);
 }
 
-static void drop_bounding(const struct shim_plan *p) {
+static void drop_bounding(const struct shim_plan *p, int sync_fd) {
     for (int cap = 0; cap <= 63; cap++) {
         if (p->cap_bounding & (1ULL << cap)) continue;
         if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
-            shim_fail_late(errno, "dropping bounding capability", NULL);
+            shim_fail(sync_fd, errno, "process.capabilities.bounding: dropping a capability", NULL);
     }
 }
 
-static void set_identity(const struct shim_plan *p) {
-    if (p->apply_caps && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) shim_fail_late(errno, "PR_SET_KEEPCAPS", NULL);
-    if (p->set_groups && setgroups((size_t)p->ngroups, p->groups) < 0) shim_fail_late(errno, "setgroups", NULL);
-    if (setresgid(p->gid, p->gid, p->gid) < 0) shim_fail_late(errno, "setresgid", NULL);
-    if (setresuid(p->uid, p->uid, p->uid) < 0) shim_fail_late(errno, "setresuid", NULL);
+// Raw syscalls: glibc's wrappers broadcast set*id over every thread of the process, which
+// takes a signal round per thread; this process has one thread and must stay simple.
+static void set_identity(const struct shim_plan *p, int sync_fd) {
+    if (p->apply_caps && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) shim_fail(sync_fd, errno, "PR_SET_KEEPCAPS", NULL);
+    if (p->set_groups && syscall(SYS_setgroups, (size_t)p->ngroups, p->groups) < 0)
+        shim_fail(sync_fd, errno, "process.user.additionalGids: setgroups", NULL);
+    if (syscall(SYS_setresgid, p->gid, p->gid, p->gid) < 0) shim_fail(sync_fd, errno, "process.user.gid: setresgid", NULL);
+    if (syscall(SYS_setresuid, p->uid, p->uid, p->uid) < 0) shim_fail(sync_fd, errno, "process.user.uid: setresuid", NULL);
     if (p->umask >= 0) umask((mode_t)p->umask);
 }
 
-static void apply_caps(const struct shim_plan *p) {
+static void apply_caps(const struct shim_plan *p, int sync_fd) {
     if (!p->apply_caps) return;
-    if (capset_all(p) < 0) shim_fail_late(errno, "capset", NULL);
+    if (capset_all(p) < 0) shim_fail(sync_fd, errno, "process.capabilities: capset", NULL);
     prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
     for (int cap = 0; cap <= 63; cap++) {
         if (!(p->cap_ambient & (1ULL << cap))) continue;
@@ -84,20 +88,10 @@ static void apply_caps(const struct shim_plan *p) {
     }
 }
 
-// SCMP_ACT_NOTIFY: the filter goes in before READY so that its listener fd can travel up
-// with it; from here on the notified syscalls wait for the caller's agent.
-int shim_load_seccomp_listener(const struct shim_plan *p, int sync_fd) {
-    struct sock_fprog prog = { p->seccomp_len, (struct sock_filter *)p->seccomp_filter };
-    long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->seccomp_flags | SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
-    if (fd < 0) shim_fail(sync_fd, errno, "loading seccomp filter with a listener", NULL);
-    return (int)fd;
-}
-
-static void load_seccomp(const struct shim_plan *p) {
-    if (!p->seccomp_filter || p->seccomp_listener) return;
-    struct sock_fprog prog = { p->seccomp_len, (struct sock_filter *)p->seccomp_filter };
-    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->seccomp_flags, &prog) < 0)
-        shim_fail_late(errno, "loading seccomp filter", NULL);
+static long load_filter(const struct shim_plan *p, unsigned int extra_flags) {
+    struct sock_fprog prog = { (unsigned short)p->seccomp_len, (struct sock_filter *)p->seccomp_filter };
+    if (p->seccomp_len > BPF_MAXINSNS) { errno = EINVAL; return -1; }
+    return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->seccomp_flags | extra_flags, &prog);
 }
 
 struct shim_sched_attr {   // struct sched_attr (uapi), version 1 without util clamps
@@ -108,51 +102,96 @@ struct shim_sched_attr {   // struct sched_attr (uapi), version 1 without util c
     uint64_t sched_runtime, sched_deadline, sched_period;
 };
 
-static void apply_process_settings(const struct shim_plan *p) {
-    if (p->set_personality && personality(p->personality) < 0) shim_fail_late(errno, "personality", NULL);
+static void apply_process_settings(const struct shim_plan *p, int sync_fd) {
+    for (int i = 0; i < p->nrlimits; i++) {
+        struct rlimit rl = { p->rlimits[i].soft, p->rlimits[i].hard };
+        if (setrlimit(p->rlimits[i].resource, &rl) < 0) shim_fail(sync_fd, errno, p->rlimits[i].what, NULL);
+    }
+    if (p->set_personality && personality(p->personality) < 0) shim_fail(sync_fd, errno, "linux.personality: personality", NULL);
     if (p->ioprio >= 0 && syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0, p->ioprio) < 0)
-        shim_fail_late(errno, "ioprio_set", NULL);
+        shim_fail(sync_fd, errno, "process.ioPriority: ioprio_set", NULL);
     if (p->set_scheduler) {
         struct shim_sched_attr a = { sizeof a, p->sched_policy, p->sched_flags, p->sched_nice,
                                      p->sched_priority, p->sched_runtime, p->sched_deadline, p->sched_period };
-        if (syscall(SYS_sched_setattr, 0, &a, 0) < 0) shim_fail_late(errno, "sched_setattr", NULL);
+        if (syscall(SYS_sched_setattr, 0, &a, 0) < 0) shim_fail(sync_fd, errno, "process.scheduler: sched_setattr", NULL);
     }
     if (p->cpu_affinity_final && syscall(SYS_sched_setaffinity, 0, 128, p->cpu_affinity_final) < 0)
-        shim_fail_late(errno, "sched_setaffinity", NULL);
+        shim_fail(sync_fd, errno, "process.execCPUAffinity.final: sched_setaffinity", NULL);
     if (p->set_mempolicy &&
         syscall(SYS_set_mempolicy, p->mempolicy_mode, p->mempolicy_nodes, p->mempolicy_nodes ? 1024 + 1 : 0) < 0)
-        shim_fail_late(errno, "set_mempolicy", NULL);
+        shim_fail(sync_fd, errno, "linux.memoryPolicy: set_mempolicy", NULL);
 }
 
-void shim_exec_process(const struct shim_plan *p, const char *exe) {
-    for (int i = 0; i < p->nrlimits; i++) {
-        struct rlimit rl = { p->rlimits[i].soft, p->rlimits[i].hard };
-        if (setrlimit(p->rlimits[i].resource, &rl) < 0) shim_fail_late(errno, "setrlimit", NULL);
+// stdio belongs to the process's user (runc's fixStdioPermissions): a non-root process can
+// then write to /dev/stderr and its pty. /dev/null is shared and left alone.
+static void give_stdio(const struct shim_plan *p, int sync_fd) {
+    if (p->uid == 0 && p->gid == 0) return;
+    struct stat null_st;
+    int have_null = stat("/dev/null", &null_st) == 0;
+    for (int fd = 0; fd < 3; fd++) {
+        struct stat st;
+        if (fstat(fd, &st) < 0) continue;
+        if (have_null && S_ISCHR(st.st_mode) && st.st_rdev == null_st.st_rdev) continue;
+        if (st.st_uid == p->uid && st.st_gid == p->gid) continue;
+        if (fchown(fd, p->uid, p->gid) < 0 && errno != EINVAL && errno != EPERM && errno != EROFS && errno != EBADF)
+            shim_fail(sync_fd, errno, "giving stdio to process.user", NULL);
     }
-    apply_process_settings(p);
-    // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it while we still
-    // have it, as runc does (the profile must then allow the identity syscalls).
-    if (!p->no_new_privs) load_seccomp(p);
-    if (p->apply_caps) drop_bounding(p);
-    set_identity(p);
-    apply_caps(p);
-    if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) shim_fail_late(errno, "no_new_privs", NULL);
-    // Every fd but stdio (and preserved ones) closes on exec: no host fd or cwd leaks into
-    // the container (CVE-2024-21626).
+}
+
+int shim_prepare_process(const struct shim_plan *p, int sync_fd, char *exe, size_t exe_len) {
+    // Every fd but stdio (and preserved ones) closes on exec: no host fd or cwd leaks into the
+    // container (CVE-2024-21626). Done before any seccomp filter could deny close_range.
     unsigned int first = 3 + (unsigned int)(p->preserve_fds > 0 ? p->preserve_fds : 0);
     if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
-        for (int fd = (int)first; fd < 65536; fd++) fcntl(fd, F_SETFD, FD_CLOEXEC);
+        struct rlimit nofile;
+        int top = getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < 1048576 ? (int)nofile.rlim_cur : 1048576;
+        for (int fd = (int)first; fd < top; fd++) fcntl(fd, F_SETFD, FD_CLOEXEC);
     }
     // A hook binary opened in the runtime's namespace: a script's interpreter reads it back
     // through /dev/fd/N, so this one fd survives the exec.
     if (p->exec_fd >= 0) fcntl(p->exec_fd, F_SETFD, 0);
+    apply_process_settings(p, sync_fd);
+    give_stdio(p, sync_fd);
+    int listener = -1;
+    // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it while we still
+    // have it, as runc does (the profile must then allow the identity syscalls).
+    if (p->seccomp_filter && !p->no_new_privs) {
+        long r = load_filter(p, p->seccomp_listener ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0);
+        if (r < 0) shim_fail(sync_fd, errno, "linux.seccomp: loading the filter", NULL);
+        if (p->seccomp_listener) listener = (int)r;
+    }
+    if (p->apply_caps) drop_bounding(p, sync_fd);
+    set_identity(p, sync_fd);
+    apply_caps(p, sync_fd);
+    // A credential change clears the parent-death signal: set it again (runc does too).
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+        shim_fail(sync_fd, errno, "process.noNewPrivileges: prctl", NULL);
     if (p->lsm_exec_path) {
         int fd = open(p->lsm_exec_path, O_WRONLY | O_CLOEXEC);
         if (fd < 0 || write(fd, p->lsm_exec_value, strlen(p->lsm_exec_value)) < 0)
-            shim_fail_late(errno, "setting LSM label via", p->lsm_exec_path);
+            shim_fail(sync_fd, errno, "setting the LSM label via", p->lsm_exec_path);
         close(fd);
     }
-    if (p->no_new_privs) load_seccomp(p);
+    // Find the program as the user it runs as, so that a typo fails `create`, not `start`.
+    if (p->exec_fd < 0) {
+        int err = shim_find_executable(p->argv[0], p->path_env, exe, exe_len);
+        if (err) shim_fail(sync_fd, err, "executable file not found:", p->argv[0]);
+    }
+    // SCMP_ACT_NOTIFY: the filter goes in before READY so that its listener fd can travel up
+    // with it; from here on the notified syscalls wait for the caller's agent.
+    if (p->seccomp_filter && p->no_new_privs && p->seccomp_listener) {
+        long r = load_filter(p, SECCOMP_FILTER_FLAG_NEW_LISTENER);
+        if (r < 0) shim_fail(sync_fd, errno, "linux.seccomp: loading the filter with a listener", NULL);
+        listener = (int)r;
+    }
+    return listener;
+}
+
+void shim_exec_process(const struct shim_plan *p, const char *exe) {
+    // With no_new_privs the filter goes last, so the profile need not allow our own set-up.
+    if (p->seccomp_filter && p->no_new_privs && !p->seccomp_listener && load_filter(p, 0) < 0)
+        shim_fail_late(errno, "loading seccomp filter", NULL);
     if (p->exec_fd >= 0) {
         syscall(SYS_execveat, p->exec_fd, "", p->argv, p->envp, AT_EMPTY_PATH);
         shim_fail_late(errno, "exec", p->argv[0]);

@@ -28,20 +28,6 @@ int shim_mkdir_all(const char *path, mode_t mode) {
     return 0;
 }
 
-static int make_mount_point(const char *target, int is_file) {
-    if (!is_file) return shim_mkdir_all(target, 0755);
-    struct stat st;
-    if (stat(target, &st) == 0) return 0;
-    char parent[4096];
-    shim_strlcpy(parent, target, sizeof parent);
-    char *slash = strrchr(parent, '/');
-    if (slash && slash != parent) { *slash = 0; if (shim_mkdir_all(parent, 0755) < 0) return -1; }
-    int fd = open(target, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) return -1;
-    close(fd);
-    return 0;
-}
-
 // Flags a remount must keep: in a user namespace the kernel refuses to drop locked ones.
 static unsigned long locked_flags(const char *path) {
     struct statfs s;
@@ -58,14 +44,16 @@ struct shim_open_how { uint64_t flags, mode, resolve; };
 // The rootfs, as the root every mount destination is resolved in (set up in setup_rootfs).
 static int root_fd = -1;
 
-static int open_in_root(const char *path, size_t len) {
+static int open_in_root_flags(const char *path, size_t len, int flags) {
     char buf[4096];
     if (len >= sizeof buf) { errno = ENAMETOOLONG; return -1; }
     memcpy(buf, path, len);
     buf[len] = 0;
-    struct shim_open_how how = { O_PATH | O_CLOEXEC, 0, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+    struct shim_open_how how = { (uint64_t)(O_PATH | O_CLOEXEC | flags), 0, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
     return (int)syscall(SYS_openat2, root_fd, buf[0] ? buf : "/", &how, sizeof how);
 }
+
+static int open_in_root(const char *path, size_t len) { return open_in_root_flags(path, len, 0); }
 
 // Open `dest` inside the rootfs (symlinks re-rooted there, like the kernel after pivot_root),
 // creating what is missing one component at a time: nothing is ever made outside the rootfs,
@@ -101,21 +89,60 @@ static int mount_point_fd(const char *dest, int is_file) {
     return open_in_root(dest, len);
 }
 
-static void fd_path(char *buf, int fd) {
-    char digits[12];
-    int n = 0;
-    shim_strlcpy(buf, "/proc/self/fd/", 32);
-    do { digits[n++] = (char)('0' + fd % 10); fd /= 10; } while (fd);
-    size_t at = strlen(buf);
-    while (n) buf[at++] = digits[--n];
-    buf[at] = 0;
+// The rootfs as the kernel names it (symlinks resolved), to tell where a destination landed.
+static char root_path[4096];
+
+static int is_fs(const struct shim_mount *m, const char *type) { return m->fstype && strcmp(m->fstype, type) == 0; }
+
+// Files under /proc that runc lets a bind mount cover (lxcfs and similar serve them); none
+// of them can undo masked or read-only paths.
+static int proc_file_allowed(const char *rel) {
+    static const char *const allowed[] = {
+        "/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo", "/proc/stat", "/proc/swaps",
+        "/proc/uptime", "/proc/loadavg", "/proc/slabinfo", "/proc/net/dev", "/proc/sys/kernel/ns_last_pid",
+    };
+    for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++) if (strcmp(rel, allowed[i]) == 0) return 1;
+    return 0;
+}
+
+// Where the destination really is (after symlinks in the rootfs and earlier mounts): only a
+// proc mount may land on /proc, and nothing inside it but runc's list of files, or a volume
+// could cover procfs or /proc/sys and undo masked and read-only paths.
+static void check_destination(const struct shim_mount *m, int fd, int sync_fd) {
+    char link[32], where[4096];
+    shim_fd_path(link, fd);
+    ssize_t n = readlink(link, where, sizeof where - 1);
+    if (n < 0) shim_fail(sync_fd, errno, "resolving mount destination", m->dest);
+    where[n] = 0;
+    size_t rl = strcmp(root_path, "/") == 0 ? 0 : strlen(root_path);
+    if (strncmp(where, root_path, rl) != 0 || (where[rl] != '/' && where[rl] != 0))
+        shim_fail(sync_fd, EXDEV, "mount destination resolves outside the rootfs:", m->dest);
+    const char *rel = where[rl] ? where + rl : "/";
+    if (strcmp(rel, "/proc") == 0) {
+        if (!is_fs(m, "proc")) shim_fail(sync_fd, EPERM, "only a proc filesystem may be mounted on /proc; destination", m->dest);
+    } else if (strncmp(rel, "/proc/", 6) == 0 && (is_fs(m, "proc") || !proc_file_allowed(rel))) {
+        shim_fail(sync_fd, EPERM, "mounts inside /proc are not allowed; destination", m->dest);
+    }
+}
+
+// proc and sysfs go on an ordinary directory of the image: a symlink there is refused (runc).
+static void check_pseudo_fs_dir(const struct shim_mount *m, int sync_fd) {
+    if (!is_fs(m, "proc") && !is_fs(m, "sysfs")) return;
+    int fd = open_in_root_flags(m->dest, strlen(m->dest), O_NOFOLLOW);
+    if (fd < 0) return;   // missing: made as a directory below
+    struct stat st;
+    int bad = fstat(fd, &st) == 0 && !S_ISDIR(st.st_mode);
+    close(fd);
+    if (bad) shim_fail(sync_fd, ENOTDIR, "must be mounted on an ordinary directory:", m->dest);
 }
 
 static void do_mount(const struct shim_mount *m, int sync_fd) {
+    check_pseudo_fs_dir(m, sync_fd);
     int fd = mount_point_fd(m->dest, m->make_file);
     if (fd < 0) shim_fail(sync_fd, errno, "creating mount point", m->dest);
+    check_destination(m, fd, sync_fd);
     char where[32];
-    fd_path(where, fd);
+    shim_fd_path(where, fd);
     if (m->tree_fd >= 0) {
         if (syscall(SYS_move_mount, m->tree_fd, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
             shim_fail(sync_fd, errno, "attaching idmapped mount", m->dest);
@@ -132,7 +159,7 @@ static void do_mount(const struct shim_mount *m, int sync_fd) {
     // Re-open: the path now leads to the root of the new mount, not the directory below it.
     fd = mount_point_fd(m->dest, m->make_file);
     if (fd < 0) shim_fail(sync_fd, errno, "opening mount", m->dest);
-    fd_path(where, fd);
+    shim_fd_path(where, fd);
     if (m->remount_flags &&
         mount(NULL, where, NULL, MS_REMOUNT | MS_BIND | m->remount_flags | locked_flags(where), NULL) < 0)
         shim_fail(sync_fd, errno, "remounting", m->dest);
@@ -146,21 +173,67 @@ static void do_mount(const struct shim_mount *m, int sync_fd) {
     close(fd);
 }
 
+// The directory that will hold `path` (made inside the rootfs if missing) and the last
+// component of `path` in `name`: nodes and links are then made relative to that fd, never
+// through a host path that a symlink in a volume could lead outside the rootfs.
+static int parent_in_root(const char *path, char *name, size_t len, int sync_fd) {
+    const char *slash = strrchr(path, '/');
+    if (!slash || !slash[1] || strlen(slash + 1) >= len) shim_fail(sync_fd, EINVAL, "bad path", path);
+    shim_strlcpy(name, slash + 1, len);
+    if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) shim_fail(sync_fd, EINVAL, "bad path", path);
+    char dir[4096];
+    size_t n = (size_t)(slash - path);
+    if (n >= sizeof dir) shim_fail(sync_fd, ENAMETOOLONG, "creating", path);
+    memcpy(dir, path, n);
+    dir[n] = 0;
+    int fd = mount_point_fd(n ? dir : "/", 0);
+    if (fd < 0) shim_fail(sync_fd, errno, "creating the directory of", path);
+    return fd;
+}
+
 static void make_device(const struct shim_device *d, int sync_fd) {
     if (d->bind_source) {
-        if (make_mount_point(d->path, 1) < 0) shim_fail(sync_fd, errno, "creating device node", d->path);
-        if (mount(d->bind_source, d->path, NULL, MS_BIND, NULL) < 0) shim_fail(sync_fd, errno, "bind-mounting device", d->path);
+        int fd = mount_point_fd(d->path, 1);
+        if (fd < 0) shim_fail(sync_fd, errno, "creating device node", d->path);
+        char where[32];
+        shim_fd_path(where, fd);
+        if (mount(d->bind_source, where, NULL, MS_BIND, NULL) < 0) shim_fail(sync_fd, errno, "bind-mounting device", d->path);
+        close(fd);
         return;
     }
-    unlink(d->path);
-    if (mknod(d->path, d->mode, d->dev) < 0) shim_fail(sync_fd, errno, "mknod", d->path);
-    if (chmod(d->path, d->mode & 07777) < 0) shim_fail(sync_fd, errno, "chmod", d->path);  // umask-free mode
-    if (chown(d->path, d->uid, d->gid) < 0) shim_fail(sync_fd, errno, "chown", d->path);
+    char name[256];
+    int dir = parent_in_root(d->path, name, sizeof name, sync_fd);
+    if (unlinkat(dir, name, 0) < 0 && errno != ENOENT) shim_fail(sync_fd, errno, "replacing", d->path);
+    if (mknodat(dir, name, d->mode, d->dev) < 0) shim_fail(sync_fd, errno, "mknod", d->path);
+    // We just made it, in a rootfs no container process can reach yet: not a symlink.
+    if (fchmodat(dir, name, d->mode & 07777, 0) < 0) shim_fail(sync_fd, errno, "chmod", d->path);  // umask-free mode
+    if (fchownat(dir, name, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0) shim_fail(sync_fd, errno, "chown", d->path);
+    close(dir);
+}
+
+static void make_symlink(const struct shim_symlink *l, int sync_fd) {
+    char name[256];
+    int dir = parent_in_root(l->linkpath, name, sizeof name, sync_fd);
+    if (symlinkat(l->target, dir, name) < 0 && errno != EEXIST) shim_fail(sync_fd, errno, "symlink", l->linkpath);
+    close(dir);
+}
+
+// A tmpfs asked for read-only (e.g. /dev) was mounted writable so that devices and mounts
+// could go inside it; now it becomes read-only.
+static void finish_read_only(const struct shim_mount *m, int sync_fd) {
+    int fd = mount_point_fd(m->dest, 0);
+    if (fd < 0) shim_fail(sync_fd, errno, "opening mount", m->dest);
+    char where[32];
+    shim_fd_path(where, fd);
+    if (mount(NULL, where, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | locked_flags(where), NULL) < 0)
+        shim_fail(sync_fd, errno, "remounting read-only", m->dest);
+    close(fd);
 }
 
 static void enter_rootfs(const struct shim_plan *p, int sync_fd) {
     if (chdir(p->rootfs) < 0) shim_fail(sync_fd, errno, "chdir to rootfs", p->rootfs);
     if (p->no_pivot) {
+        shim_hide_host_pseudo_fs(root_path, sync_fd);
         if (mount(p->rootfs, "/", NULL, MS_MOVE, NULL) < 0) shim_fail(sync_fd, errno, "moving rootfs to /", p->rootfs);
         if (chroot(".") < 0) shim_fail(sync_fd, errno, "chroot", p->rootfs);
     } else {
@@ -180,13 +253,17 @@ void shim_setup_rootfs(const struct shim_plan *p, int sync_fd) {
     if (mount(p->rootfs, p->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0) shim_fail(sync_fd, errno, "bind-mounting rootfs", p->rootfs);
     root_fd = open(p->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (root_fd < 0) shim_fail(sync_fd, errno, "opening rootfs", p->rootfs);
+    char self[32];
+    shim_fd_path(self, root_fd);
+    ssize_t n = readlink(self, root_path, sizeof root_path - 1);
+    if (n < 0) shim_fail(sync_fd, errno, "resolving rootfs", p->rootfs);
+    root_path[n] = 0;
     for (int i = 0; i < p->nmounts; i++) do_mount(&p->mounts[i], sync_fd);
     for (int i = 0; i < p->ndevices; i++) make_device(&p->devices[i], sync_fd);
-    for (int i = 0; i < p->nsymlinks; i++) {
-        if (symlink(p->symlinks[i].target, p->symlinks[i].linkpath) < 0 && errno != EEXIST)
-            shim_fail(sync_fd, errno, "symlink", p->symlinks[i].linkpath);
-    }
+    for (int i = 0; i < p->nsymlinks; i++) make_symlink(&p->symlinks[i], sync_fd);
+    for (int i = 0; i < p->nmounts; i++) if (p->mounts[i].ro_after_setup) finish_read_only(&p->mounts[i], sync_fd);
     close(root_fd);
+    shim_hooks_pause(p, sync_fd);
     enter_rootfs(p, sync_fd);
 }
 

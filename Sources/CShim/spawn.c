@@ -1,5 +1,5 @@
-// Parent side of the start-up: namespaces that only affect children (joining a pid
-// namespace, a new time namespace) are entered around clone(), then restored.
+// Parent side of the start-up: the plan goes to a re-executed stage 0 (stage0.c), which
+// clones the init; then the sync socket carries typed messages (shim.h) both ways.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -10,15 +10,14 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <sys/mman.h>
 #include <sys/un.h>
 #include <stddef.h>
 #include <sys/syscall.h>
 #include <linux/sched.h>
+#include <stdlib.h>
 #include "child_internal.h"
-
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
+#include "plan_pack.h"
 
 int shim_write_file(const char *path, const char *value) {
     int fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -29,89 +28,94 @@ int shim_write_file(const char *path, const char *value) {
     return err;
 }
 
-// Joining a user namespace *and* creating others: the new ones must belong to the joined
-// namespace, so an intermediate child joins first and clones the init with CLONE_PARENT
-// (runc's stage 1 → 2): the init is still our child. Returns its pid or -errno.
-static pid_t spawn_via_intermediate(const struct shim_plan *p, int sv[2]) {
-    pid_t mid = (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
-    if (mid < 0) return -errno;
-    if (mid == 0) {
-        close(sv[0]);
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        int32_t result = 0;
-        int fds[16];
-        int n = p->njoins < 16 ? p->njoins : 16;
-        for (int i = 0; i < n && !result; i++) {
-            fds[i] = open(p->joins[i].path, O_RDONLY | O_CLOEXEC);
-            if (fds[i] < 0) result = -errno;
-        }
-        for (int i = 0; i < n && !result; i++)
-            if (setns(fds[i], p->joins[i].nstype) < 0) result = -errno;
-        if (!result) {
-            // Root of the joined namespace, so the files made for the container (mount
-            // points, /dev) get an owner that namespace can map; ignored if 0 is unmapped.
-            (void)!setresgid(0, 0, 0);
-            (void)!setresuid(0, 0, 0);
-            struct shim_plan *mp = (struct shim_plan *)p;   // our private copy of the plan
-            mp->njoins = 0;
-            pid_t init = (pid_t)syscall(SYS_clone, p->clone_flags | CLONE_PARENT | SIGCHLD, 0, 0, 0, 0);
-            if (init == 0) shim_child_main(mp, sv[1]);
-            result = init < 0 ? -errno : init;
-        }
-        (void)!send(sv[1], &result, sizeof result, MSG_NOSIGNAL);
-        _exit(0);
+#ifndef MFD_ALLOW_SEALING
+#define MFD_ALLOW_SEALING 2U
+#endif
+
+// The packed plan in a sealed memfd: stage 0 maps it privately, nobody can change it.
+static int plan_memfd(const struct shim_plan *p) {
+    size_t size = 0;
+    void *buf = shim_plan_pack(p, &size);
+    if (!buf) return -ENOMEM;
+    int fd = (int)syscall(SYS_memfd_create, "runtime-plan", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    int err = fd < 0 ? -errno : 0;
+    for (size_t done = 0; !err && done < size;) {
+        ssize_t n = write(fd, (char *)buf + done, size - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) err = n < 0 ? -errno : -EIO;
+        else done += (size_t)n;
     }
-    int32_t result = -EPROTO;
-    ssize_t got;
-    do { got = recv(sv[0], &result, sizeof result, 0); } while (got < 0 && errno == EINTR);
-    waitpid(mid, NULL, 0);
-    return got == (ssize_t)sizeof result ? result : -EPROTO;
+    free(buf);
+    if (!err && fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0) err = -errno;
+    if (err) { if (fd >= 0) close(fd); return err; }
+    return fd;
 }
 
-pid_t shim_spawn(const struct shim_plan *p, int *sync_fd) {
+static void keep_open(int fd) { if (fd >= 0) fcntl(fd, F_SETFD, 0); }
+
+// "_RUNTIME_STAGE0=<plan fd>,<sync fd>"
+static void stage0_env(char *buf, size_t len, int plan_fd, int sync_fd) {
+    char digits[12];
+    shim_strlcpy(buf, "_RUNTIME_STAGE0=", len);
+    for (int i = 0; i < 2; i++) {
+        int v = i == 0 ? plan_fd : sync_fd, n = 0;
+        do { digits[n++] = (char)('0' + v % 10); v /= 10; } while (v);
+        size_t at = strlen(buf);
+        while (n && at + 1 < len) buf[at++] = digits[--n];
+        buf[at] = 0;
+        if (i == 0) shim_strlcat(buf, ",", len);
+    }
+}
+
+// The forked child, still the runtime's image and in the runtime's namespaces: hands the fds
+// the plan names across execve and becomes stage 0. Plain syscalls only (we may have threads).
+__attribute__((noreturn)) static void exec_stage0(const struct shim_plan *p, int exe, int plan_fd, int sync_fd) {
+    keep_open(plan_fd);
+    keep_open(sync_fd);
+    keep_open(p->cgroup_fd);
+    keep_open(p->exec_fifo_fd);
+    keep_open(p->exec_fd);
+    keep_open(p->console_socket_fd);
+    for (int i = 0; i < p->nmounts; i++) keep_open(p->mounts[i].tree_fd);
+    char env[64];
+    stage0_env(env, sizeof env, plan_fd, sync_fd);
+    char *argv[] = { "runtime-init", NULL };
+    char *envp[] = { env, NULL };
+    syscall(SYS_execveat, exe, "", argv, envp, AT_EMPTY_PATH);
+    shim_fail(sync_fd, errno, "executing the runtime's read-only image", NULL);
+}
+
+pid_t shim_spawn(const struct shim_plan *plan, int *sync_fd, struct shim_msg *msg) {
+    memset(msg, 0, sizeof *msg);
+    int exe = shim_protected_exe();
+    if (exe < 0) return exe;
+    struct shim_plan p = *plan;
+    p.parent_pid = getpid();
+    int plan_fd = plan_memfd(&p);
+    if (plan_fd < 0) return plan_fd;
     int sv[2];
-    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) return -errno;
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) { close(plan_fd); return -errno; }
 
-    int saved_pid_ns = -1, saved_time_ns = -1, err = 0;
-    if (p->pid_ns_join) {
-        saved_pid_ns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-        int fd = open(p->pid_ns_join, O_RDONLY | O_CLOEXEC);
-        if (saved_pid_ns < 0 || fd < 0 || setns(fd, CLONE_NEWPID) < 0) err = -errno;
-        if (fd >= 0) close(fd);
-    }
-    if (!err && p->new_time_ns) {
-        saved_time_ns = open("/proc/self/ns/time", O_RDONLY | O_CLOEXEC);
-        if (saved_time_ns < 0 || unshare(CLONE_NEWTIME) < 0) err = -errno;
-        else if (p->time_offsets) err = shim_write_file("/proc/self/timens_offsets", p->time_offsets);
-    }
-
-    pid_t pid = err;
-    if (!err && p->join_user_first) {
-        pid = spawn_via_intermediate(p, sv);
-    } else if (!err && p->cgroup_fd >= 0) {
-        // Born in its cgroup2 directory: no migration at all.
-        struct clone_args args;
-        memset(&args, 0, sizeof args);
-        args.flags = p->clone_flags | CLONE_INTO_CGROUP;
-        args.exit_signal = SIGCHLD;
-        args.cgroup = (uint64_t)p->cgroup_fd;
-        pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
-        if (pid < 0) pid = -errno;
-    } else if (!err) {
-        pid = (pid_t)syscall(SYS_clone, p->clone_flags | SIGCHLD, 0, 0, 0, 0);
-        if (pid < 0) pid = -errno;
-    }
-    if (pid == 0) {
+    pid_t stage0 = (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+    if (stage0 == 0) {
         close(sv[0]);
-        shim_child_main(p, sv[1]);
+        exec_stage0(&p, exe, plan_fd, sv[1]);
     }
-
-    // Restore what clone() inherited, so later children (hooks) run in the runtime's namespaces.
-    if (saved_pid_ns >= 0) { (void)setns(saved_pid_ns, CLONE_NEWPID); close(saved_pid_ns); }
-    if (saved_time_ns >= 0) { (void)setns(saved_time_ns, CLONE_NEWTIME); close(saved_time_ns); }
-
+    int err = stage0 < 0 ? -errno : 0;
+    close(plan_fd);
     close(sv[1]);
+    pid_t pid = err;
+    if (!err) {
+        // Stage 0 reports the init's pid (or what failed), then exits.
+        err = shim_wait(sv[0], msg);
+        if (err == 0 && msg->kind == SHIM_PID && msg->pid > 0) pid = msg->pid;
+        else if (err == 0 && msg->kind == SHIM_ERROR) pid = -(msg->err ? msg->err : EPROTO);
+        else pid = err ? err : -EPROTO;
+        int status;
+        while (waitpid(stage0, &status, 0) < 0 && errno == EINTR) {}
+    }
     if (pid < 0) { close(sv[0]); return pid; }
+    memset(msg, 0, sizeof *msg);
     *sync_fd = sv[0];
     return pid;
 }

@@ -17,3 +17,14 @@ size_t shim_strlcat(char *dst, const char *src, size_t size) {
     if (d == size) return size + strlen(src);
     return d + shim_strlcpy(dst + d, src, size - d);
 }
+
+void shim_fd_path(char *buf, int fd) {
+    char digits[12];
+    int n = 0;
+    shim_strlcpy(buf, "/proc/self/fd/", 32);
+    unsigned int v = fd < 0 ? 0 : (unsigned int)fd;
+    do { digits[n++] = (char)('0' + v % 10); v /= 10; } while (v);
+    size_t at = strlen(buf);
+    while (n) buf[at++] = digits[--n];
+    buf[at] = 0;
+}

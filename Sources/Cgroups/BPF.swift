@@ -1,26 +1,9 @@
+import CKernel
 import Glibc
 
 /// The few bpf(2) commands needed to put a device filter on a cgroup v2
-/// directory. Swift cannot call the variadic syscall(2), so it is looked up once
-/// with a fixed prototype (integer arguments travel in the same registers).
+/// directory, through the C declaration of bpf(2) (CKernel).
 enum BPF {
-    private typealias SyscallFn = @convention(c) (Int, Int32, UnsafeMutableRawPointer?, UInt32) -> Int
-    private static let syscallFn: SyscallFn? = {
-        guard let sym = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "syscall") else { return nil }
-        return unsafeBitCast(sym, to: SyscallFn.self)
-    }()
-
-    #if arch(x86_64)
-    static let sysBPF = 321
-    #elseif arch(arm64)
-    static let sysBPF = 280
-    #elseif arch(s390x)
-    static let sysBPF = 351
-    #elseif arch(powerpc64le)
-    static let sysBPF = 361
-    #else
-    static let sysBPF = -1
-    #endif
 
     static let progLoad: Int32 = 5, progAttach: Int32 = 8, progDetach: Int32 = 9
     static let progGetFDByID: Int32 = 13, progQuery: Int32 = 16
@@ -30,8 +13,7 @@ enum BPF {
 
     /// Calls bpf(cmd, attr, size); attr is a zero-filled union bpf_attr prefix.
     static func call(_ cmd: Int32, _ attr: inout [UInt8]) -> (result: Int, errno: Int32) {
-        guard let fn = syscallFn, sysBPF >= 0 else { return (-1, ENOSYS) }
-        let r = attr.withUnsafeMutableBytes { fn(sysBPF, cmd, $0.baseAddress, UInt32($0.count)) }
+        let r = attr.withUnsafeMutableBytes { ckernel_bpf(cmd, $0.baseAddress, UInt32($0.count)) }
         return (r, r < 0 ? errno : 0)
     }
 
@@ -149,15 +131,8 @@ enum BPF {
 
 /// eventfd(2) is in glibc but not in Swift's Glibc module map.
 enum EventFD {
-    private typealias Fn = @convention(c) (UInt32, Int32) -> Int32
-    private static let fn: Fn? = {
-        guard let sym = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "eventfd") else { return nil }
-        return unsafeBitCast(sym, to: Fn.self)
-    }()
-
     static func make() throws -> Int32 {
-        guard let fn else { throw CgroupError("eventfd is not available") }
-        let fd = fn(0, O_CLOEXEC)   // EFD_CLOEXEC == O_CLOEXEC
+        let fd = ckernel_eventfd(0, O_CLOEXEC)   // EFD_CLOEXEC == O_CLOEXEC
         if fd < 0 { throw CgroupError.sys("eventfd", errno) }
         return fd
     }

@@ -1,13 +1,16 @@
 import CShim
 import Glibc
 
-/// Owns the C memory behind a `struct shim_plan` for as long as the spawn needs it.
-/// The child gets a copy-on-write image of it, so the pointers stay valid there too.
+/// Owns the C memory behind a `struct shim_plan` for as long as the spawn needs it
+/// (the shim packs it into a memfd for the re-executed stage 0).
 final class CPlan {
     private(set) var raw = shim_plan()
     private var allocations: [UnsafeMutableRawPointer] = []
 
-    init(_ plan: LaunchPlan, fifoDirFD: Int32) {
+    /// The kernel's BPF_MAXINSNS: a longer filter cannot be loaded.
+    static let maxSeccompInstructions = 4096
+
+    init(_ plan: LaunchPlan, execFifoFD: Int32) throws {
         raw.clone_flags = UInt(UInt32(bitPattern: plan.cloneFlags))
         raw.new_time_ns = plan.newTimeNamespace ? 1 : 0
         raw.unshare_cgroupns = plan.unshareCgroupNamespace ? 1 : 0
@@ -20,6 +23,8 @@ final class CPlan {
         raw.njoins = Int32(plan.joins.count)
         raw.become_root = plan.becomeRoot ? 1 : 0
         raw.join_user_first = plan.joinUserFirst ? 1 : 0
+        raw.loopback_up = plan.cloneFlags & Int32(SHIM_CLONE_NEWNET) != 0 ? 1 : 0
+        raw.hooks_before_pivot = plan.hooksBeforePivot ? 1 : 0
         raw.hostname = string(plan.hostname)
         raw.domainname = string(plan.domainname)
 
@@ -29,18 +34,20 @@ final class CPlan {
         raw.final_propagation = plan.finalPropagation
         raw.mounts = UnsafePointer(array(plan.mounts.map {
             shim_mount(source: string($0.source), target: string($0.target), dest: string($0.dest),
-                       fstype: string($0.fstype), data: string($0.data), flags: $0.flags,
+                       fstype: string($0.fstype), data: string($0.data),
+                       flags: Self.readOnlyAfterSetup($0) ? $0.flags & ~UInt(MS_RDONLY) : $0.flags,
                        remount_flags: $0.remountFlags, propagation: $0.propagation,
                        make_file: $0.makeFile ? 1 : 0, tree_fd: $0.treeFD,
+                       ro_after_setup: Self.readOnlyAfterSetup($0) ? 1 : 0,
                        attr_set: $0.attrSet, attr_clr: $0.attrClear)
         }))
         raw.nmounts = Int32(plan.mounts.count)
         raw.devices = UnsafePointer(array(plan.devices.map {
-            shim_device(path: string($0.path), bind_source: string($0.bindSource), mode: $0.mode,
+            shim_device(path: string(Self.insideRootfs($0.path, rootfs: plan.rootfs)), bind_source: string($0.bindSource), mode: $0.mode,
                         dev: shim_makedev($0.major, $0.minor), uid: $0.uid, gid: $0.gid)
         }))
         raw.ndevices = Int32(plan.devices.count)
-        raw.symlinks = UnsafePointer(array(plan.symlinks.map { shim_symlink(target: string($0.target), linkpath: string($0.link)) }))
+        raw.symlinks = UnsafePointer(array(plan.symlinks.map { shim_symlink(target: string($0.target), linkpath: string(Self.insideRootfs($0.link, rootfs: plan.rootfs))) }))
         raw.nsymlinks = Int32(plan.symlinks.count)
         raw.no_pivot = plan.noPivot ? 1 : 0
         raw.sysctls = UnsafePointer(array(plan.sysctls.map { shim_file_write(path: string($0.path), value: string($0.value)) }))
@@ -51,14 +58,15 @@ final class CPlan {
         raw.nreadonly = Int32(plan.readonlyPaths.count)
         raw.readonly_root = plan.readonlyRoot ? 1 : 0
 
-        raw.exec_fifo_dirfd = fifoDirFD
-        raw.exec_fifo_name = string(StateStore.fifoName)
+        raw.exec_fifo_fd = execFifoFD
         raw.cwd = string(plan.cwd)
         raw.argv = stringArray(plan.argv)
         raw.envp = stringArray(plan.env)
         raw.path_env = string(plan.pathEnv)
         raw.exec_fd = plan.execFD
-        raw.rlimits = UnsafePointer(array(plan.rlimits.map { shim_rlimit(resource: $0.resource, soft: $0.soft, hard: $0.hard) }))
+        raw.rlimits = UnsafePointer(array(plan.rlimits.map {
+            shim_rlimit(what: string("\($0.field): setrlimit"), resource: $0.resource, soft: $0.soft, hard: $0.hard)
+        }))
         raw.nrlimits = Int32(plan.rlimits.count)
         raw.set_groups = plan.setGroups ? 1 : 0
         raw.groups = UnsafePointer(array(plan.groups))
@@ -76,8 +84,12 @@ final class CPlan {
         }
         raw.no_new_privs = plan.noNewPrivileges ? 1 : 0
         if let filter = plan.seccompFilter {
+            let instructions = filter.count / 8   // sizeof(struct sock_filter)
+            guard instructions <= Self.maxSeccompInstructions, let length = UInt32(exactly: instructions) else {
+                throw RuntimeError("linux.seccomp: the compiled filter has \(instructions) instructions; the kernel loads at most \(Self.maxSeccompInstructions)")
+            }
             raw.seccomp_filter = UnsafeRawPointer(array(filter))
-            raw.seccomp_len = UInt16(filter.count / 8)   // sizeof(struct sock_filter)
+            raw.seccomp_len = length
             raw.seccomp_flags = plan.seccompFlags
             raw.seccomp_listener = plan.seccompListener == nil ? 0 : 1
         }
@@ -109,6 +121,20 @@ final class CPlan {
     }
 
     deinit { allocations.forEach { free($0) } }
+
+    /// A read-only tmpfs (e.g. /dev) is mounted writable and made read-only once the devices
+    /// and the mounts below it exist (runc does the same).
+    static func readOnlyAfterSetup(_ m: LaunchPlan.PlannedMount) -> Bool {
+        m.fstype == "tmpfs" && m.flags & UInt(MS_RDONLY) != 0 && m.flags & UInt(MS_REMOUNT | MS_BIND) == 0
+    }
+
+    /// Devices and links are planned as host paths (resolved inside the rootfs); the child
+    /// resolves them again inside the rootfs, after the mounts, from their container path.
+    static func insideRootfs(_ hostPath: String, rootfs: String) -> String {
+        guard !rootfs.isEmpty, rootfs != "/", hostPath.hasPrefix(rootfs) else { return hostPath }
+        let rest = hostPath.dropFirst(rootfs.count)
+        return rest.isEmpty ? "/" : String(rest)
+    }
 
     private func string(_ s: String?) -> UnsafePointer<CChar>? {
         guard let s else { return nil }

@@ -100,36 +100,35 @@ extension ContainerRuntime {
         guard mkfifo(store.fifoPath(request.id), 0o622) == 0, chmod(store.fifoPath(request.id), 0o622) == 0 else {
             throw RuntimeError.errno("creating exec fifo")
         }
-        let dirFD = open(store.directory(request.id), Int32(SHIM_O_PATH) | O_DIRECTORY | O_CLOEXEC)
-        guard dirFD >= 0 else { throw RuntimeError.errno("opening \(store.directory(request.id))") }
-        defer { close(dirFD) }
+        // The init holds the fifo itself, nothing that leads to the state directory (from which
+        // a process that can reach the init's fds could walk the host).
+        let fifoFD = open(store.fifoPath(request.id), Int32(SHIM_O_PATH) | O_CLOEXEC)
+        guard fifoFD >= 0 else { throw RuntimeError.errno("opening \(store.fifoPath(request.id))") }
+        defer { close(fifoFD) }
 
         let idmapped = IdmappedMounts()
         try idmapped.prepare(&plan)
         let placement = plan.joinUserFirst ? nil : cgroup.map { CgroupPlacement($0.handle) }
         plan.cgroup2FD = placement?.cgroup2FD ?? -1
         plan.cgroupTasksFiles = placement?.tasksFiles ?? []
-        let spawner = Spawner(plan: plan, fifoDirFD: dirFD)
+        let hooks = spec.hooks
+        plan.hooksBeforePivot = !(hooks?.prestart ?? []).isEmpty || !(hooks?.createRuntime ?? []).isEmpty
+            || !(hooks?.createContainer ?? []).isEmpty
+        let spawner = try Spawner(plan: plan, execFifoFD: fifoFD)
         let pid = try spawner.spawn()
         rollback.add { Glibc.kill(pid, SIGKILL); var status: Int32 = 0; waitpid(pid, &status, 0) }
         try spawner.writeIDMaps()
         if placement == nil { try cgroup?.addProcess(pid) }
         try spawner.setOOMScoreAdj()
+        record.pid = pid
+        record.startTime = ProcStat(pid: pid)?.startTime ?? 0
         // The child places itself in its v1 cgroups first thing (see CgroupPlacement), and
         // cannot reach execve (nor create its cgroup namespace) before the second release.
         try spawner.release()
-        let listener = try spawner.waitReady()
-
-        record.pid = pid
-        record.startTime = ProcStat(pid: pid)?.startTime ?? 0
-        if let listener, let target = plan.seccompListener {
-            var state = record.ociState(in: store)
-            state.status = ContainerStatus.creating.rawValue
-            try SeccompAgent.send(listener: listener, to: target.path, metadata: target.metadata, pid: pid, state: state)
-        }
         // runtime.md steps 6-7: prestart/createRuntime in our namespaces, createContainer in the
-        // container's; any failure aborts the create (the rollback undoes everything).
-        if let hooks = spec.hooks {
+        // container's mount namespace after its mounts and before pivot_root (the child waits
+        // there); any failure aborts the create (the rollback undoes everything).
+        let listener = try spawner.waitReady(hooks: hooks.map { hooks in { [store] in
             var creating = record.ociState(in: store)
             creating.status = ContainerStatus.creating.rawValue
             let runner = HookRunner(state: creating)
@@ -147,6 +146,12 @@ extension ContainerRuntime {
                 catch { Warnings.emit("\(error)") }
                 throw error
             }
+        } })
+
+        if let listener, let target = plan.seccompListener {
+            var state = record.ociState(in: store)
+            state.status = ContainerStatus.creating.rawValue
+            try SeccompAgent.send(listener: listener, to: target.path, metadata: target.metadata, pid: pid, state: state)
         }
         try store.save(record)
         if let pidFile = request.pidFile { try Self.writePidFile(pidFile, pid: pid) }

@@ -44,7 +44,7 @@ extension ContainerRuntime {
         defer { console.map { _ = close($0) } }
         plan.consoleSocketFD = console ?? -1
 
-        let spawner = Spawner(plan: plan, fifoDirFD: -1)
+        let spawner = try Spawner(plan: plan, configName: "process")
         let pid = try spawner.spawn()
         do {
             if let handle = record.cgroup { try Cgroups.open(handle).addProcess(pid) }

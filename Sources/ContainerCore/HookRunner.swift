@@ -87,7 +87,7 @@ struct HookRunner {
         dup2(r, 0)
         close(r)
         defer { dup2(savedStdin, 0); close(savedStdin) }
-        let spawner = Spawner(plan: plan, fifoDirFD: -1)
+        let spawner = try Spawner(plan: plan, configName: "hooks")
         let pid = try spawner.spawn()
         do {
             try spawner.releaseAndWaitReady()

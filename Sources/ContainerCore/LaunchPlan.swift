@@ -57,6 +57,8 @@ public struct LaunchPlan: Sendable {
     var becomeRoot = false
     var hostname: String?
     var domainname: String?
+    /// prestart/createRuntime/createContainer hooks: the child waits before pivot_root.
+    var hooksBeforePivot = false
 
     // Filesystem
     var setupRootfs = false
@@ -78,7 +80,7 @@ public struct LaunchPlan: Sendable {
     var env: [String] = []
     var pathEnv: String?
     var execFD: Int32 = -1              // execveat this instead of looking up argv[0]
-    var rlimits: [(resource: Int32, soft: UInt64, hard: UInt64)] = []
+    var rlimits: [(resource: Int32, soft: UInt64, hard: UInt64, field: String)] = []
     var setGroups = true
     var groups: [UInt32] = []
     var uid: UInt32 = 0

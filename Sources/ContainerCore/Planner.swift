@@ -128,7 +128,9 @@ public struct Planner {
         let propagation = spec.linux?.rootfsPropagation.flatMap { MountOptions.propagationFlags[$0] }
         // Until pivot_root the host's mounts must not see ours: slave unless asked otherwise.
         plan.rootPropagation = UInt(MS_REC) | (propagation.map { $0 & ~UInt(MS_REC) } ?? UInt(MS_SLAVE))
-        if plan.rootPropagation & UInt(MS_SHARED) != 0 { plan.rootPropagation = UInt(MS_REC | MS_PRIVATE) }
+        // A shared or unbindable "/" would defeat the rootfs bind below: private now, the
+        // asked propagation after pivot_root.
+        if plan.rootPropagation & UInt(MS_SHARED | MS_UNBINDABLE) != 0 { plan.rootPropagation = UInt(MS_REC | MS_PRIVATE) }
         plan.finalPropagation = propagation ?? 0
         plan.readonlyRoot = spec.root?.readonly ?? false
 
@@ -212,9 +214,9 @@ public struct Planner {
             plan.consoleCols = UInt16(clamping: process.consoleSize?.width ?? 0)
             plan.bindDevConsole = plan.setupRootfs
         }
-        for limit in process.rlimits ?? [] {
+        for (index, limit) in (process.rlimits ?? []).enumerated() {
             guard let resource = limit.resource else { continue }
-            plan.rlimits.append((resource, limit.soft, limit.hard))
+            plan.rlimits.append((resource, limit.soft, limit.hard, "process.rlimits[\(index)] (\(limit.type))"))
         }
         if let seccomp = spec.linux?.seccomp {
             let compiled = try options.seccompCache.map { try $0.compiled(seccomp) } ?? SeccompCompiler.compile(seccomp)

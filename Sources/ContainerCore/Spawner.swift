@@ -1,25 +1,31 @@
 import CShim
 import Glibc
 
-/// Parent side of the start-up: clone through the shim, then the steps only the parent
-/// can take (id maps, cgroup placement), then let the child run its plan.
+/// Parent side of the start-up: the shim starts the child from the runtime's read-only
+/// image (stage 0), then the parent takes the steps only it can (id maps, cgroup placement)
+/// and lets the child run its plan, answering its messages (hooks, READY, errors).
 final class Spawner {
     let plan: LaunchPlan
     private let cplan: CPlan
+    /// Where the process settings came from, for errors that name a field ("config.json").
+    private let configName: String
     private var syncFD: Int32 = -1
     private(set) var pid: Int32 = 0
 
-    init(plan: LaunchPlan, fifoDirFD: Int32) {
+    init(plan: LaunchPlan, execFifoFD: Int32 = -1, configName: String = "config.json") throws {
         self.plan = plan
-        self.cplan = CPlan(plan, fifoDirFD: fifoDirFD)
+        self.cplan = try CPlan(plan, execFifoFD: execFifoFD)
+        self.configName = configName
     }
 
     deinit { if syncFD >= 0 { close(syncFD) } }
 
     func spawn() throws -> Int32 {
         var raw = cplan.raw
-        let result = shim_spawn(&raw, &syncFD)
-        guard result > 0 else { throw RuntimeError.errno("clone", -result) }
+        var msg = shim_msg()
+        let result = shim_spawn(&raw, &syncFD, &msg)
+        if result <= 0, msg.kind == Int32(SHIM_ERROR.rawValue) { throw failure(msg) }
+        guard result > 0 else { throw RuntimeError.errno("starting the container process", -result) }
         pid = result
         return pid
     }
@@ -50,17 +56,23 @@ final class Spawner {
         guard r == 0 else { throw RuntimeError.errno("starting container process", -r) }
     }
 
-    /// Wait until the child has finished its set-up, or report the step that failed.
+    /// Wait until the child has finished its set-up, or report the step that failed. When it
+    /// stops before pivot_root (the plan's hooksBeforePivot), `hooks` runs, then it goes on.
     @discardableResult
-    func waitReady() throws -> Int32? {
-        var msg = shim_msg()
-        let w = shim_wait(syncFD, &msg)
-        guard w == 0 else { throw RuntimeError("container process exited during set-up") }
-        if msg.kind == Int32(SHIM_ERROR.rawValue) {
-            let what = withUnsafeBytes(of: msg.what) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-            throw RuntimeError("container set-up failed: \(what): \(String(cString: strerror(msg.err)))")
+    func waitReady(hooks: (() throws -> Void)? = nil) throws -> Int32? {
+        while true {
+            var msg = shim_msg()
+            let w = shim_wait(syncFD, &msg)
+            guard w == 0 else { throw RuntimeError("container process exited during set-up") }
+            switch msg.kind {
+            case Int32(SHIM_ERROR.rawValue): throw failure(msg)
+            case Int32(SHIM_HOOKS.rawValue):
+                try hooks?()
+                try release()
+            case Int32(SHIM_READY.rawValue): return msg.fd >= 0 ? msg.fd : nil
+            default: throw RuntimeError("container process sent an unexpected message (\(msg.kind))")
+            }
         }
-        return msg.fd >= 0 ? msg.fd : nil
     }
 
     /// The container is recorded: the child may now outlive us. Wait until it says so.
@@ -69,5 +81,16 @@ final class Spawner {
         _ = shim_wait_detached(syncFD)
         close(syncFD)
         syncFD = -1
+    }
+
+    /// A step of the child named by a config field ("process.rlimits[0] (RLIMIT_NOFILE):
+    /// setrlimit") is reported against the config file; others as a set-up step.
+    private func failure(_ msg: shim_msg) -> RuntimeError {
+        let what = withUnsafeBytes(of: msg.what) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+        let reason = String(cString: strerror(msg.err))
+        if what.hasPrefix("process.") || what.hasPrefix("linux.") {
+            return RuntimeError("\(configName): \(what): \(reason)")
+        }
+        return RuntimeError("container set-up failed: \(what): \(reason)")
     }
 }

@@ -35,21 +35,28 @@ extension ContainerRuntime {
         }
     }
 
-    /// Non-blocking open (the writer may have died), then wait for its byte while it lives.
+    /// Non-blocking open (the writer may have died), then wait for its byte while it lives,
+    /// then for the end of the fifo: the init holds it open until its execve (close-on-exec),
+    /// so when this returns the user process has been exec'd (or the init has died).
     static func openExecFifo(_ path: String, pid: Int32, startTime: UInt64) throws {
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw RuntimeError.errno("opening \(path)") }
         defer { close(fd) }
         var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        var started = false
         while true {
             let r = poll(&pfd, 1, 100)
             if r > 0 {
                 var byte: UInt8 = 0
-                if read(fd, &byte, 1) == 1 { return }
+                let n = read(fd, &byte, 1)
+                if n == 1 { started = true; continue }
+                if n < 0 && (errno == EAGAIN || errno == EINTR) { continue }
+                if started { return }
                 throw RuntimeError("container process exited before it could start")
             }
             if r < 0 && errno != EINTR { throw RuntimeError.errno("waiting on \(path)") }
             if !ProcStat.isRunning(pid: pid, startTime: startTime) {
+                if started { return }
                 throw RuntimeError("container process exited before it could start")
             }
         }

@@ -32,13 +32,16 @@ struct shim_mount {
     unsigned long remount_flags; // non-zero: bind mounts are re-mounted with these (ro, nosuid, …)
     unsigned long propagation;   // MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE (| MS_REC) or 0
     int make_file;            // mount point is a file (bind of a file), not a directory
-    int tree_fd;              // >= 0: an idmapped tree made by the parent; attached with move_mount
+    int tree_fd;              // >= 0: a detached tree made by the parent (idmapped, or a bind source
+                              // opened before a new user namespace): attached with move_mount
+    int ro_after_setup;       // mounted read-write, made read-only once devices and later mounts
+                              // are in (a read-only /dev still gets its nodes and /dev/pts)
     uint64_t attr_set;        // recursive options (rro, rnosuid, …) for mount_setattr(AT_RECURSIVE)
     uint64_t attr_clr;
 };
 
 struct shim_device {
-    const char *path;         // absolute host path inside the rootfs
+    const char *path;         // container path: created through fds resolved inside the rootfs
     const char *bind_source;  // non-NULL: bind mount this host node instead of mknod (user namespaces)
     mode_t mode;              // S_IFCHR/S_IFBLK/S_IFIFO | permissions
     dev_t dev;
@@ -48,7 +51,7 @@ struct shim_device {
 
 struct shim_symlink {
     const char *target;
-    const char *linkpath;     // absolute host path inside the rootfs
+    const char *linkpath;     // container path, made inside the rootfs like devices
 };
 
 struct shim_ns_join {
@@ -57,6 +60,7 @@ struct shim_ns_join {
 };
 
 struct shim_rlimit {
+    const char *what;         // the config field, for errors: "process.rlimits[0] (RLIMIT_NOFILE)"
     int resource;
     uint64_t soft;
     uint64_t hard;
@@ -73,6 +77,8 @@ struct shim_plan {
     int new_time_ns;                    // created in the parent with unshare(), before clone
     const char *time_offsets;           // written to /proc/self/timens_offsets, or NULL
     int cgroup_fd;                      // >= 0: clone3(CLONE_INTO_CGROUP) into this cgroup2 directory
+    int cgroup_join_by_write;           // set by stage 0 when clone3 was refused: the child writes
+                                        // itself into cgroup_fd's cgroup.procs instead
     const char *const *cgroup_tasks;    // v1 `tasks` files the child writes "0" to itself: moving
     int ncgroup_tasks;                  // only the calling thread skips the global threadgroup
                                         // lock, whose RCU grace period costs ~10 ms per create
@@ -83,6 +89,10 @@ struct shim_plan {
     int join_user_first;                // a user namespace is joined and others are new: see spawn.c
     int become_root;                    // setresuid/gid(0) once the id maps exist
 
+    int loopback_up;                    // a new network namespace: bring `lo` up (as runc, crun)
+    int hooks_before_pivot;             // stop before pivot_root so the parent runs the prestart,
+                                        // createRuntime and createContainer hooks (runtime.md)
+    pid_t parent_pid;                   // the runtime: a different parent means it died
     const char *hostname;
     const char *domainname;
 
@@ -107,8 +117,9 @@ struct shim_plan {
     int readonly_root;
 
     // Process.
-    int exec_fifo_dirfd;                // -1: exec at once; else block opening the fifo until `start`
-    const char *exec_fifo_name;
+    int exec_fifo_fd;                   // -1: exec at once; else an O_PATH fd of exec.fifo (nothing
+                                        // else of the state dir): reopened through /proc/self/fd
+                                        // for writing, which blocks until `start` reads
     const char *cwd;
     const char *const *argv;            // NULL-terminated
     const char *const *envp;            // NULL-terminated
@@ -127,7 +138,7 @@ struct shim_plan {
     uint64_t cap_bounding, cap_effective, cap_permitted, cap_inheritable, cap_ambient;
     int no_new_privs;
     const void *seccomp_filter;         // struct sock_filter[], compiled by the parent; NULL for none
-    unsigned short seccomp_len;
+    uint32_t seccomp_len;               // instructions (the kernel takes at most 4096)
     unsigned int seccomp_flags;         // SECCOMP_FILTER_FLAG_*
     int seccomp_listener;               // SCMP_ACT_NOTIFY: load with NEW_LISTENER before READY and
                                         // send the listener fd up with it (the caller passes it on)
@@ -159,17 +170,25 @@ struct shim_plan {
 };
 
 // Messages the child sends up the sync socket.
-enum shim_msg_kind { SHIM_READY = 1, SHIM_ERROR = 2 };
+// PID: stage 0 (the re-executed runtime image) has cloned the init; HOOKS: the init has made
+// its mounts and waits before pivot_root for the parent to run hooks, then to release it.
+enum shim_msg_kind { SHIM_READY = 1, SHIM_ERROR = 2, SHIM_PID = 3, SHIM_HOOKS = 4 };
 struct shim_msg {
     int32_t kind;
-    int32_t err;                        // errno of the failing step
+    int32_t err;                        // ERROR: errno of the failing step
     int32_t fd;                         // READY: a received fd (seccomp listener) or -1
-    char what[476];                     // which step, on what path
+    int32_t pid;                        // PID: the init's pid in the runtime's pid namespace
+    char what[472];                     // which step, on what path
 };
 
-// Parent side: clone the child, which blocks until shim_release(). Returns the pid (> 0),
-// or -errno. *sync_fd receives the parent's end of the socketpair.
-pid_t shim_spawn(const struct shim_plan *plan, int *sync_fd);
+// Parent side: the plan is packed into a sealed memfd and a plain child re-executes the
+// runtime binary from a read-only copy (stage 0, see stage0.c), which clones the init as our
+// child; the init blocks until shim_release(). Returns the init's pid (> 0), or -errno.
+// *sync_fd receives the parent's end of the socketpair. On an ERROR from stage 0, *msg holds it.
+pid_t shim_spawn(const struct shim_plan *plan, int *sync_fd, struct shim_msg *msg);
+// The read-only image every container-side process is executed from (see stage0.c);
+// opened once per process. fd or -errno.
+int shim_protected_exe(void);
 // Let the child go on: first after id maps and cgroup placement, again once the container
 // is recorded (the child then drops its parent-death signal and closes its end).
 int shim_release(int sync_fd);

@@ -1,0 +1,197 @@
+// Stage 0: the first code of every container-side process (init, exec, container hooks).
+//
+// The parent forks a plain child that re-executes the runtime binary from a read-only,
+// detached bind mount of it (or a sealed memfd copy), before anything joins the container's
+// namespaces. So whatever a container process can reach — /proc/<pid>/exe of the init or of
+// an exec'd process, or /proc/self/exe named at the final execve — is that read-only image:
+// opening it for writing fails with EROFS, and the host's binary cannot be overwritten (the
+// CVE-2019-5736 class). The re-executed image stops here, in a constructor, before the Swift
+// runtime does anything: it unpacks the plan, enters what only affects children (a joined
+// pid namespace, a new time namespace, a joined user namespace), clones the init as the
+// runtime's child (CLONE_PARENT), reports its pid and exits.
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <linux/mount.h>
+#include <linux/sched.h>
+#include "child_internal.h"
+#include "plan_pack.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+static const char stage0_env[] = "_RUNTIME_STAGE0=";
+
+// "<digits>,<digits>" → two fds; 0 on success.
+static int parse_fds(const char *s, int *a, int *b) {
+    int v[2] = { 0, 0 };
+    for (int i = 0; i < 2; i++) {
+        if (*s < '0' || *s > '9') return -1;
+        while (*s >= '0' && *s <= '9') {
+            if (v[i] > 100000000) return -1;
+            v[i] = v[i] * 10 + (*s++ - '0');
+        }
+        if (*s++ != (i == 0 ? ',' : 0)) return -1;
+    }
+    *a = v[0];
+    *b = v[1];
+    return 0;
+}
+
+static void send_pid(int sync_fd, pid_t pid) {
+    struct shim_msg m;
+    memset(&m, 0, sizeof m);
+    m.kind = SHIM_PID;
+    m.fd = -1;
+    m.pid = pid;
+    (void)!send(sync_fd, &m, sizeof m, MSG_NOSIGNAL);
+}
+
+static void join_all(struct shim_plan *p, int sync_fd) {
+    int fds[SHIM_MAX_JOINS];
+    if (p->njoins > SHIM_MAX_JOINS) shim_fail(sync_fd, E2BIG, "too many namespaces to join", NULL);
+    for (int i = 0; i < p->njoins; i++) {
+        fds[i] = open(p->joins[i].path, O_RDONLY | O_CLOEXEC);
+        if (fds[i] < 0) shim_fail(sync_fd, errno, "opening namespace", p->joins[i].path);
+    }
+    for (int i = 0; i < p->njoins; i++) {
+        if (setns(fds[i], p->joins[i].nstype) < 0) shim_fail(sync_fd, errno, "joining namespace", p->joins[i].path);
+        close(fds[i]);
+    }
+    p->njoins = 0;
+}
+
+static pid_t clone_init(struct shim_plan *p) {
+    unsigned long flags = p->clone_flags | CLONE_PARENT;
+    if (p->cgroup_fd >= 0) {
+        // Born in its cgroup2 directory: no migration at all.
+        struct clone_args args;
+        memset(&args, 0, sizeof args);
+        args.flags = flags | CLONE_INTO_CGROUP;
+        args.exit_signal = SIGCHLD;
+        args.cgroup = (uint64_t)p->cgroup_fd;
+        pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
+        if (pid >= 0) return pid;
+        // Older kernels and seccomp-filtered callers refuse clone3: the child then writes
+        // itself into cgroup.procs (crun's fallback).
+        if (errno != ENOSYS && errno != EPERM && errno != E2BIG && errno != EINVAL) return -errno;
+        p->cgroup_join_by_write = 1;
+    }
+    pid_t pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
+    return pid < 0 ? -errno : pid;
+}
+
+__attribute__((noreturn)) static void stage0(int plan_fd, int sync_fd) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    struct stat st;
+    if (fstat(plan_fd, &st) < 0 || st.st_size < (off_t)sizeof(struct shim_plan))
+        shim_fail(sync_fd, EPROTO, "reading the launch plan", NULL);
+    void *buf = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, plan_fd, 0);
+    if (buf == MAP_FAILED) shim_fail(sync_fd, errno, "mapping the launch plan", NULL);
+    close(plan_fd);
+    struct shim_plan *p = shim_plan_unpack(buf, (size_t)st.st_size);
+    if (!p) shim_fail(sync_fd, EPROTO, "unpacking the launch plan", NULL);
+    if (getppid() != p->parent_pid) _exit(126);   // the runtime is gone already
+
+    if (p->pid_ns_join) {
+        int fd = open(p->pid_ns_join, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || setns(fd, CLONE_NEWPID) < 0) shim_fail(sync_fd, errno, "joining pid namespace", p->pid_ns_join);
+        close(fd);
+    }
+    if (p->new_time_ns) {
+        if (unshare(CLONE_NEWTIME) < 0) shim_fail(sync_fd, errno, "unshare(CLONE_NEWTIME)", NULL);
+        if (p->time_offsets) {
+            int err = shim_write_file("/proc/self/timens_offsets", p->time_offsets);
+            if (err) shim_fail(sync_fd, -err, "writing", "/proc/self/timens_offsets");
+        }
+    }
+    if (p->join_user_first) {
+        // Joining a user namespace *and* creating others: the new ones must belong to the
+        // joined namespace, so we join first (runc's stage 1 → 2).
+        join_all(p, sync_fd);
+        // Root of the joined namespace, so the files made for the container (mount points,
+        // /dev) get an owner that namespace can map; ignored if 0 is unmapped.
+        (void)!syscall(SYS_setresgid, 0, 0, 0);
+        (void)!syscall(SYS_setresuid, 0, 0, 0);
+    }
+    // Until the parent has written its id maps the child must stay dumpable (an unprivileged
+    // parent cannot open /proc/<pid>/uid_map otherwise); without a new user namespace it is
+    // born non-dumpable.
+    if (!(p->clone_flags & CLONE_NEWUSER)) prctl(PR_SET_DUMPABLE, 0);
+    pid_t pid = clone_init(p);
+    if (pid == 0) shim_child_main(p, sync_fd);
+    if (pid < 0) shim_fail(sync_fd, -pid, "clone", NULL);
+    send_pid(sync_fd, pid);
+    _exit(0);
+}
+
+// Runs before main() in every process of this binary; returns at once unless this process
+// is a stage 0 (its environment holds exactly our variable).
+__attribute__((constructor)) static void shim_stage0_entry(int argc, char **argv, char **envp) {
+    (void)argc;
+    (void)argv;
+    if (!envp || !envp[0] || envp[1]) return;
+    if (strncmp(envp[0], stage0_env, sizeof stage0_env - 1) != 0) return;
+    int plan_fd, sync_fd;
+    if (parse_fds(envp[0] + sizeof stage0_env - 1, &plan_fd, &sync_fd) < 0) _exit(126);
+    stage0(plan_fd, sync_fd);
+}
+
+// --- the read-only image --------------------------------------------------------------
+
+#ifndef MFD_ALLOW_SEALING
+#define MFD_ALLOW_SEALING 2U
+#endif
+
+// A sealed copy, where no detached mount can be made (no CAP_SYS_ADMIN in our mount
+// namespace) and the binary is writable by us (so by what we start).
+static int sealed_copy(void) {
+    int src = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+    if (src < 0) return -errno;
+    struct stat st;
+    int fd = (int)syscall(SYS_memfd_create, "runtime", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    int err = fd < 0 || fstat(src, &st) < 0 ? -errno : 0;
+    for (off_t done = 0; !err && done < st.st_size;) {
+        ssize_t n = sendfile(fd, src, &done, (size_t)(st.st_size - done));
+        if (n <= 0) err = n < 0 ? -errno : -EIO;
+    }
+    close(src);
+    if (!err && fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0) err = -errno;
+    if (err) { if (fd >= 0) close(fd); return err; }
+    return fd;
+}
+
+static int protected_exe_fd = -1;
+
+int shim_protected_exe(void) {
+    if (protected_exe_fd >= 0) return protected_exe_fd;
+    int fd = (int)syscall(SYS_open_tree, AT_FDCWD, "/proc/self/exe", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+    if (fd >= 0) {
+        struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
+        if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0) {
+            int err = -errno;
+            close(fd);
+            return err;
+        }
+    } else if (faccessat(AT_FDCWD, "/proc/self/exe", W_OK, AT_EACCESS) < 0 && (errno == EACCES || errno == EROFS)) {
+        // Not writable by us, so not by anything we start either (rootless): the binary as is.
+        fd = open("/proc/self/exe", O_PATH | O_CLOEXEC);
+        if (fd < 0) return -errno;
+    } else {
+        fd = sealed_copy();
+        if (fd < 0) return fd;
+    }
+    protected_exe_fd = fd;
+    return fd;
+}
