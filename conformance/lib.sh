@@ -239,12 +239,14 @@ wait_file() {
     return 1
 }
 
-# Number of processes running the runtime's own executable (runc's `runc init`, or a
-# re-exec of ours): a failed create must not leave one behind.
+# Number of processes running the runtime's own executable (runc's `runc init`, or ours,
+# re-executed from a read-only bind mount of the same file: compared by device and inode):
+# a failed create must not leave one behind.
 runtime_procs() {
-    local p n=0
+    local p n=0 want
+    want=$(stat -Lc '%d:%i' "$RUNTIME_REAL")
     for p in /proc/[0-9]*; do
-        [ "$(readlink "$p/exe" 2>/dev/null)" = "$RUNTIME_REAL" ] && n=$((n + 1))
+        [ "$(stat -Lc '%d:%i' "$p/exe" 2>/dev/null)" = "$want" ] && n=$((n + 1))
     done
     echo $n
 }

@@ -4,8 +4,8 @@
 #   RUNTIME=/path/to/runtime conformance/run.sh [AREA...]
 #
 # RUNTIME defaults to runc (the reference). AREA is any of: lifecycle cli namespaces
-# filesystem process terminal resources cgroups-cli exec hooks security rootless notify callers
-# podman containerd
+# filesystem process terminal resources cgroups-cli exec hooks security escapes rootless notify
+# callers podman containerd
 # (default: all; rootless creates the host user "ocirootless" if missing; podman is skipped
 # without podman). Prints `ok - ...` / `FAIL - ...` per check and ends with one line
 # `N passed, N failed`; exits non-zero if any check failed.
@@ -28,13 +28,14 @@ set -uo pipefail
 . "$CONF_DIR/containerd.sh"
 . "$CONF_DIR/callers.sh"
 . "$CONF_DIR/podman.sh"
+. "$CONF_DIR/escapes.sh"
 
 if [ "$(id -u)" -ne 0 ]; then
     echo "conformance: must run as root" >&2
     exit 2
 fi
 
-areas=${*:-lifecycle cli namespaces filesystem process terminal resources cgroups-cli exec hooks security rootless notify callers podman containerd}
+areas=${*:-lifecycle cli namespaces filesystem process terminal resources cgroups-cli exec hooks security escapes rootless notify callers podman containerd}
 setup
 echo "# runtime: $RUNTIME"
 start=$(date +%s)
@@ -51,6 +52,7 @@ for area in $areas; do
     exec) exec_tests ;;
     hooks) hooks_tests ;;
     security) security_tests ;;
+    escapes) escapes_tests ;;
     rootless) rootless_tests ;;
     notify) notify_tests ;;
     containerd) containerd_tests ;;

@@ -79,7 +79,16 @@ __attribute__((noreturn)) static void exec_stage0(const struct shim_plan *p, int
     for (int i = 0; i < p->nmounts; i++) keep_open(p->mounts[i].tree_fd);
     char env[64];
     stage0_env(env, sizeof env, plan_fd, sync_fd);
-    char *argv[] = { "runtime-init", NULL };
+    // The caller's name (comm) goes along as argv[0] and is restored after execve: the init
+    // shows as "runtime" in ps, as it did as a clone of the caller, not as "3".
+    char comm[32] = "runtime";
+    int cf = open("/proc/thread-self/comm", O_RDONLY | O_CLOEXEC);
+    if (cf >= 0) {
+        ssize_t n = read(cf, comm, sizeof comm - 1);
+        if (n > 0) { comm[n] = 0; char *nl = strchr(comm, '\n'); if (nl) *nl = 0; }
+        close(cf);
+    }
+    char *argv[] = { comm, NULL };
     char *envp[] = { env, NULL };
     syscall(SYS_execveat, exe, "", argv, envp, AT_EMPTY_PATH);
     shim_fail(sync_fd, errno, "executing the runtime's read-only image", NULL);

@@ -139,10 +139,9 @@ __attribute__((noreturn)) static void stage0(int plan_fd, int sync_fd) {
 // Runs before main() in every process of this binary; returns at once unless this process
 // is a stage 0 (its environment holds exactly our variable).
 __attribute__((constructor)) static void shim_stage0_entry(int argc, char **argv, char **envp) {
-    (void)argc;
-    (void)argv;
     if (!envp || !envp[0] || envp[1]) return;
     if (strncmp(envp[0], stage0_env, sizeof stage0_env - 1) != 0) return;
+    if (argc > 0 && argv[0]) prctl(PR_SET_NAME, argv[0], 0, 0, 0);
     int plan_fd, sync_fd;
     if (parse_fds(envp[0] + sizeof stage0_env - 1, &plan_fd, &sync_fd) < 0) _exit(126);
     stage0(plan_fd, sync_fd);

@@ -1,10 +1,10 @@
 /// HOME for the process when config.json does not set it: the user's entry in the
 /// container's /etc/passwd, else "/" (runc's behaviour).
 enum PasswdLookup {
-    static func home(uid: UInt32, rootfs: String) -> String {
-        // The image's /etc/passwd may be a symlink: resolve it inside the rootfs, never on the host.
-        guard let path = try? SecureJoin.resolve(rootfs: rootfs, "/etc/passwd"),
-              let text = FileIO.readString(path) else { return "/" }
+    static func home(uid: UInt32, rootfs: String) throws -> String {
+        // The image's /etc/passwd may be a symlink, a FIFO, /dev/zero: see ImageFile.
+        guard let bytes = try ImageFile.read(rootfs: rootfs, "/etc/passwd") else { return "/" }
+        let text = String(decoding: bytes, as: UTF8.self)
         for line in text.split(separator: "\n") {
             let fields = line.split(separator: ":", omittingEmptySubsequences: false)
             if fields.count >= 6, UInt32(fields[2]) == uid, !fields[5].isEmpty { return String(fields[5]) }

@@ -196,7 +196,7 @@ public struct Planner {
         plan.umask = user.umask.map { Int32($0) } ?? -1
         plan.env = process.env ?? []
         if !plan.env.contains(where: { $0.hasPrefix("HOME=") }) {
-            plan.env.append("HOME=" + PasswdLookup.home(uid: user.uid, rootfs: rootfs))
+            plan.env.append("HOME=" + (try PasswdLookup.home(uid: user.uid, rootfs: rootfs)))
         }
         plan.pathEnv = plan.env.last { $0.hasPrefix("PATH=") }.map { String($0.dropFirst(5)) }
         plan.noNewPrivileges = process.noNewPrivileges ?? false

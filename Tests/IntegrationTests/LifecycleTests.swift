@@ -20,8 +20,14 @@ extension Lifecycle {
             #expect(state.bundle == f.bundle)
             #expect(state.rootfs == f.rootfs)
             // runtime.md: create MUST NOT run the user program. The init still is the runtime
-            // binary, blocked on the exec fifo: it has not exec'd anything yet.
-            #expect(readLink("/proc/\(record.pid)/exe") == readLink("/proc/self/exe"))
+            // binary (the same file), blocked on the exec fifo: it has not exec'd anything yet.
+            #expect(sameFile("/proc/\(record.pid)/exe", "/proc/self/exe"))
+            // …executed from a read-only image: a process that reaches it through
+            // /proc/<pid>/exe cannot write the host's binary (the CVE-2019-5736 class).
+            let writable = open("/proc/\(record.pid)/exe", O_WRONLY | O_CLOEXEC)
+            let err = errno
+            if writable >= 0 { close(writable) }
+            #expect(writable < 0 && (err == EROFS || err == EPERM), "opened for writing: \(writable), errno \(err)")
             #expect(f.outFile("ran") == nil)
             #expect(FileIO.exists(f.runtime.store.fifoPath(id)))
             // Its cgroups exist while it lives.

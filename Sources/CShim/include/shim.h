@@ -204,6 +204,9 @@ int shim_idmapped_tree(const char *source, int recursive, int userns_fd);
 // Unix datagram sockets for sd_notify ("@name" is the abstract namespace); fd/0 or -errno.
 int shim_unix_dgram_bind(const char *path);
 int shim_unix_dgram_send(const char *path, const void *data, size_t n);
+// Opens `path` of the image rooted at `rootfs`, resolved inside it (openat2 RESOLVE_IN_ROOT);
+// fd or -errno.
+int shim_open_in_rootfs(const char *rootfs, const char *path, int flags);
 // Write a string to a (proc) file with one write(); 0 or -errno.
 int shim_write_file(const char *path, const char *value);
 // Send a payload with one fd attached (SCM_RIGHTS); 0 or -errno.
