@@ -59,6 +59,5 @@ extension RuntimeCommand {
 }
 
 enum VersionInfo {
-    static let version = "0.1.0"
-    static var text: String { "runtime version \(version)\nspec: 1.2.0" }
+    static var text: String { "runtime version \(RuntimeVersion.version)\nspec: 1.2.0" }
 }
