@@ -24,7 +24,10 @@ struct RuntimeCommand: ParsableCommand {
             if globals.systemdCgroup {
                 throw RuntimeError("--systemd-cgroup: the systemd cgroup driver is not supported; use cgroupfs")
             }
-            var command = try FastPath.command(rest) ?? directCommand(rest) ?? parseAsRoot(rest)
+            // runc's global -v is --version.
+            let args = rest.first == "-v" ? ["--version"] + rest.dropFirst() : rest
+            var command = try FastPath.command(args) ?? directCommand(args) ?? parseAsRoot(args)
+            if globals.debug { Log.debug("\(args.first ?? ""): \(args.dropFirst().joined(separator: " "))") }
             try command.run()
         } catch let error as RuntimeError {
             Log.error(error.description)
