@@ -27,7 +27,6 @@ struct RuntimeCommand: ParsableCommand {
             // runc's global -v is --version.
             let args = rest.first == "-v" ? ["--version"] + rest.dropFirst() : rest
             var command = try FastPath.command(args) ?? directCommand(args) ?? parseAsRoot(args)
-            if globals.debug { Log.debug("\(args.first ?? ""): \(args.dropFirst().joined(separator: " "))") }
             try command.run()
         } catch let error as RuntimeError {
             Log.error(error.description)
