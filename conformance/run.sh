@@ -5,7 +5,7 @@
 #
 # RUNTIME defaults to runc (the reference). AREA is any of: lifecycle cli namespaces
 # filesystem process terminal resources cgroups-cli exec hooks security escapes rootless notify
-# callers podman containerd
+# callers runc-users podman containerd
 # (default: all; rootless creates the host user "ocirootless" if missing; podman is skipped
 # without podman). Prints `ok - ...` / `FAIL - ...` per check and ends with one line
 # `N passed, N failed`; exits non-zero if any check failed.
@@ -27,6 +27,7 @@ set -uo pipefail
 . "$CONF_DIR/notify.sh"
 . "$CONF_DIR/containerd.sh"
 . "$CONF_DIR/callers.sh"
+. "$CONF_DIR/runc-users.sh"
 . "$CONF_DIR/podman.sh"
 . "$CONF_DIR/escapes.sh"
 
@@ -35,7 +36,7 @@ if [ "$(id -u)" -ne 0 ]; then
     exit 2
 fi
 
-areas=${*:-lifecycle cli namespaces filesystem process terminal resources cgroups-cli exec hooks security escapes rootless notify callers podman containerd}
+areas=${*:-lifecycle cli namespaces filesystem process terminal resources cgroups-cli exec hooks security escapes rootless notify callers runc-users podman containerd}
 setup
 echo "# runtime: $RUNTIME"
 start=$(date +%s)
@@ -57,6 +58,7 @@ for area in $areas; do
     notify) notify_tests ;;
     containerd) containerd_tests ;;
     callers) callers_tests ;;
+    runc-users) runc_users_tests ;;
     podman) podman_tests ;;
     *) echo "conformance: unknown area '$area'" >&2; exit 2 ;;
     esac

@@ -40,6 +40,7 @@ public protocol CgroupManager: AnyObject {
     /// mkdir -p every directory of `handle.paths`, remembering the ones created.
     /// v2: enables the available controllers in each ancestor's
     /// cgroup.subtree_control. v1: fills an empty cpuset.cpus/mems from the parent.
+    /// Refuses ("cgroup is frozen") a target that is, or would start, frozen.
     func create() throws
     /// Writes the limits (before the container process runs, or for `update`).
     @discardableResult

@@ -14,6 +14,8 @@ final class V1Manager: CgroupManager {
     func dir(_ controller: String) -> String? { handle.paths[controller] }
 
     func create() throws {
+        if let d = dir("freezer"), let mount = handle.mountPoints["freezer"] { try FrozenCheck.refuseV1(d, mountPoint: mount) }
+        if let d = dir(""), let mount = handle.mountPoints[""] { try FrozenCheck.refuseV2(d, mountPoint: mount) }
         var created = handle.created
         defer { handle.created = created }
         for dir in handle.directories {

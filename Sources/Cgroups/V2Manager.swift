@@ -16,6 +16,7 @@ final class V2Manager: CgroupManager {
     var mountPoint: String { handle.mountPoints[""] ?? "/sys/fs/cgroup" }
 
     func create() throws {
+        try FrozenCheck.refuseV2(dir, mountPoint: mountPoint)
         var created = handle.created
         defer { handle.created = created }
         try CgroupDirectories.makeAll(dir, created: &created)

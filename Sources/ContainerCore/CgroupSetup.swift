@@ -17,7 +17,7 @@ extension ContainerRuntime {
             try record(planned)
             rollback.add { try? Cgroups.open(planned).destroy() }
             try cgroup.create()
-            if let resources = EffectiveResources.of(spec) { try cgroup.apply(resources, isUpdate: false) }
+            try cgroup.apply(EffectiveResources.of(spec, privileged: geteuid() == 0), isUpdate: false)
             return cgroup
         } catch {
             guard geteuid() != 0 else { throw error }

@@ -7,6 +7,8 @@ public struct ContainerEvent: Encodable, Sendable {
     public var type: String
     public var id: String
     var stats: CgroupStats?
+    /// The `data` member (nil for an oom event): the CLI writes the keys in runc's order.
+    public var data: EventStats? { stats.map(EventStats.init) }
 
     enum CodingKeys: String, CodingKey { case type, id, data }
 
@@ -20,13 +22,13 @@ public struct ContainerEvent: Encodable, Sendable {
 
 /// runc's types.Stats: the cgroup statistics plus two members this runtime has nothing
 /// for but runc always prints (`"intel_rdt":{}`, `"network_interfaces":null`).
-struct EventStats: Encodable {
+public struct EventStats: Encodable {
     let stats: CgroupStats
 
     enum Extra: String, CodingKey { case intelRdt = "intel_rdt", networkInterfaces = "network_interfaces" }
     struct Empty: Encodable {}
 
-    func encode(to encoder: Encoder) throws {
+    public func encode(to encoder: Encoder) throws {
         try stats.encode(to: encoder)
         var c = encoder.container(keyedBy: Extra.self)
         try c.encode(Empty(), forKey: .intelRdt)

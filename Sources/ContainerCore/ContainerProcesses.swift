@@ -2,11 +2,13 @@ import Cgroups
 import Glibc
 
 extension ContainerRuntime {
-    /// Host pids of every process in the container's cgroup (and its child cgroups).
+    /// Host pids of every process in the container's cgroup (and its child cgroups). A stopped
+    /// container's cgroup is read too, as runc does: usually empty, so `ps` prints its header.
     public func processes(id: String) throws -> [Int32] {
         let record = try store.load(id)
         let status = record.status(in: store)
-        guard status != .stopped, status != .creating else {
+        if status == .stopped { return (try? Self.cgroupManager(of: record).pids()) ?? [] }
+        guard status != .creating else {
             throw RuntimeError("container \"\(id)\" is not running (status: \(status.rawValue))")
         }
         do { return try Self.cgroupManager(of: record).pids() } catch let e as RuntimeError { throw e } catch {

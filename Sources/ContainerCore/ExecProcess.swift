@@ -11,6 +11,10 @@ public struct ExecRequest: Sendable {
     public var detach = false
     public var pidFile: String?
     public var preserveFDs: Int32 = 0
+    /// runc's --ignore-paused: exec in a paused container (the process waits for resume).
+    public var ignorePaused = false
+    /// In the foreground without a console socket, a terminal is relayed by us (as `run`).
+    public var foregroundTerminal = false
     public init(id: String, process: Process) {
         self.id = id
         self.process = process
@@ -28,8 +32,8 @@ extension ContainerRuntime {
     public func exec(_ request: ExecRequest) throws -> Int32 {
         let record = try store.load(request.id)
         let status = record.status(in: store)
-        guard status == .running || status == .created else {
-            throw RuntimeError("cannot exec in a \(status.rawValue) container")
+        guard status == .running || status == .created || (status == .paused && request.ignorePaused) else {
+            throw RuntimeError("cannot exec in a \(status.rawValue) container\(status == .paused ? " (use --ignore-paused to override)" : "")")
         }
         if let issue = SpecValidator.validate(process: request.process, file: "process").first {
             throw RuntimeError(issue.description)
@@ -40,8 +44,10 @@ extension ContainerRuntime {
         options.seccompCache = .standard
         let planner = Planner(spec: spec, bundle: record.bundle, options: options)
         var plan = try planner.planExec(request.process, pid: record.pid)
-        let console = try ConsoleSocket.connectIfNeeded(terminal: request.process.isTerminal, path: request.consoleSocket)
-        defer { console.map { _ = close($0) } }
+        let relay = request.foregroundTerminal && request.process.isTerminal ? try TerminalRelay() : nil
+        let console = try relay.map { Optional($0.theirs) }
+            ?? ConsoleSocket.connectIfNeeded(terminal: request.process.isTerminal, path: request.consoleSocket)
+        defer { if relay == nil { console.map { _ = close($0) } } }
         plan.consoleSocketFD = console ?? -1
 
         let spawner = try Spawner(plan: plan, configName: "process")
@@ -62,6 +68,10 @@ extension ContainerRuntime {
             throw error
         }
         if request.detach { return 0 }
+        if let relay {
+            try relay.attach()
+            relay.relay(until: pid)
+        }
         return Self.waitForeground(pid)
     }
 }

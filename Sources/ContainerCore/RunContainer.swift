@@ -4,9 +4,10 @@ import Glibc
 nonisolated(unsafe) private var foregroundPid: Int32 = 0
 
 extension ContainerRuntime {
-    /// `run`: create + start, then (unless detached) wait, forward signals, delete, and
+    /// `run`: create + start, then (unless detached) wait, forward signals, delete (unless
+    /// `keep`: runc's --keep leaves the stopped container for `state` and `delete`), and
     /// return the container's exit code (128+N when killed by signal N).
-    public func run(_ request: CreateRequest, detach: Bool) throws -> Int32 {
+    public func run(_ request: CreateRequest, detach: Bool, keep: Bool = false) throws -> Int32 {
         var request = request
         request.foregroundTerminal = !detach
         // A signal that arrives while the container is being set up must neither kill us
@@ -47,7 +48,8 @@ extension ContainerRuntime {
             relay.relay(until: pid)
         }
         let code = Self.waitForeground(pid)
-        if let lock = try? store.lock(request.id) {
+        Warnings.debug("run \(request.id): init \(pid) exited (\(code))\(keep ? "; kept" : "; deleting")")
+        if !keep, let lock = try? store.lock(request.id) {
             try? delete(container.record, force: true)
             _ = lock
         }

@@ -11,19 +11,31 @@ public enum Signals {
         "PROF": SIGPROF, "WINCH": SIGWINCH, "IO": SIGIO, "POLL": SIGPOLL, "PWR": SIGPWR, "SYS": SIGSYS,
     ]
 
+    static let rtmin = 34, rtmax = 64
+
+    /// 0 is no signal: `kill <id> 0` only checks the process exists (runc passes it to
+    /// kill(2)). Numbers and offsets are parsed without overflow: no argument can trap.
     public static func parse(_ text: String) throws -> Int32 {
-        if let n = Int32(text) {
-            guard n > 0 && n <= 64 else { throw RuntimeError("invalid signal \"\(text)\"") }
-            return n
+        if let first = text.unicodeScalars.first, ("0"..."9").contains(first) {
+            guard let n = number(text), n <= rtmax else { throw RuntimeError("invalid signal \"\(text)\"") }
+            return Int32(n)
         }
         var name = text.uppercased()
         if name.hasPrefix("SIG") { name.removeFirst(3) }
         if let n = names[name] { return n }
-        for (base, value) in [("RTMIN", Int32(34)), ("RTMAX", Int32(64))] where name.hasPrefix(base) {
+        for (base, value) in [("RTMIN", rtmin), ("RTMAX", rtmax)] where name.hasPrefix(base) {
             let rest = name.dropFirst(base.count)
-            if rest.isEmpty { return value }
-            if let off = Int32(rest), value + off >= 34, value + off <= 64 { return value + off }
+            if rest.isEmpty { return Int32(value) }
+            guard let sign = rest.first, sign == "+" || sign == "-", let off = number(rest.dropFirst()) else { break }
+            let n = sign == "+" ? value + off : value - off
+            if n >= rtmin && n <= rtmax { return Int32(n) }
         }
         throw RuntimeError("unknown signal \"\(text)\"")
+    }
+
+    /// Decimal digits only, at most 3 (every signal number fits), else nil.
+    private static func number<S: StringProtocol>(_ text: S) -> Int? {
+        guard !text.isEmpty, text.count <= 3, text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int(text)
     }
 }

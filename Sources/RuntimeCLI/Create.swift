@@ -32,7 +32,10 @@ struct Create: ParsableCommand {
     @Argument(help: "Bundle directory (same as --bundle).") var bundle: String?
 
     func run() throws {
-        try GlobalOptions.current.runtime.create(options.request(id: id, positionalBundle: bundle))
+        let request = options.request(id: id, positionalBundle: bundle)
+        Log.debug("create \(id): bundle \(request.bundle)")
+        let container = try GlobalOptions.current.runtime.create(request)
+        Log.debug("create \(id): created, init pid \(container.record.pid)")
     }
 }
 
@@ -47,7 +50,10 @@ struct Run: ParsableCommand {
     @Argument(help: "Bundle directory (same as --bundle).") var bundle: String?
 
     func run() throws {
-        let code = try GlobalOptions.current.runtime.run(options.request(id: id, positionalBundle: bundle), detach: detach)
+        let request = options.request(id: id, positionalBundle: bundle)
+        Log.debug("run \(id): bundle \(request.bundle)\(detach ? ", detached" : "")\(keep ? ", kept after exit" : "")")
+        let code = try GlobalOptions.current.runtime.run(request, detach: detach, keep: keep)
+        Log.debug("run \(id): \(detach ? "running" : "exited with \(code)")")
         throw ExitCode(code)
     }
 }

@@ -26,10 +26,11 @@ struct Events: ParsableCommand {
 }
 
 extension JSONText {
-    /// Compact, one event per line; sorted keys keep the output stable (Go sorts map keys too).
+    /// Compact, one event per line, keys in runc's order: `type`, `id`, `data` (inside the
+    /// data, sorted keys keep the output stable).
     static func events(_ event: ContainerEvent) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(event), as: UTF8.self)
+        var fields = [(key: "type", json: try compact(event.type)), (key: "id", json: try compact(event.id))]
+        if let data = event.data { fields.append((key: "data", json: try compact(data))) }
+        return try object(fields)
     }
 }

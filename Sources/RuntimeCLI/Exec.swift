@@ -1,34 +1,56 @@
 import ArgumentParser
 import ContainerCore
+import FoundationEssentials
 import OCISpec
 
 struct Exec: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "exec", _superCommandName: "runtime", abstract: "Run a new process inside a running container.")
-    @Option(name: .customLong("process"), help: "process.json with the whole process (overrides args and flags).")
+    @Option(name: [.customShort("p"), .customLong("process")], help: "process.json with the whole process (overrides args and flags).")
     var processFile: String?
     @Option(name: [.customShort("e"), .customLong("env")], help: "Set an environment variable (K=V).") var env: [String] = []
     @Option(name: .customLong("cwd"), help: "Working directory.") var cwd: String?
-    @Option(name: [.customShort("u"), .long], help: "uid[:gid].") var user: String?
+    @Option(name: [.customShort("u"), .long], parsing: .unconditional, help: "uid[:gid].") var user: String?
     @Option(name: [.customShort("g"), .customLong("additional-gids")], help: "Additional gid.") var additionalGids: [UInt32] = []
     @Option(name: [.customShort("c"), .customLong("cap")], help: "Add a capability (CAP_…).") var caps: [String] = []
     @Flag(name: .customLong("no-new-privs"), help: "Set no_new_privs.") var noNewPrivs = false
-    @Flag(name: [.customShort("t"), .customLong("tty")], help: "Allocate a pty (needs --console-socket).") var tty = false
+    @Flag(name: [.customShort("t"), .customLong("tty")], help: "Allocate a pty (with -d: needs --console-socket).") var tty = false
     @Option(name: .customLong("console-socket"), help: "Unix socket that receives the pty master.") var consoleSocket: String?
     @Flag(name: [.customShort("d"), .long], help: "Detach: return once the process runs.") var detach = false
     @Option(name: .customLong("pid-file"), help: "Write the process's pid to this file.") var pidFile: String?
     @Option(name: .customLong("preserve-fds"), help: "Pass this many fds beyond stdio.") var preserveFDs: Int32 = 0
+    @Flag(name: .customLong("ignore-paused"), help: "Exec in a paused container too (the process runs once resumed).")
+    var ignorePaused = false
+    @Option(name: .customLong("cgroup"), help: "Run in a sub-cgroup (runc 1.1): not supported by this runtime.")
+    var cgroups: [String] = []
     @Argument(help: "Container id.") var id: String
     @Argument(parsing: .captureForPassthrough, help: "Command and arguments.") var args: [String] = []
 
+    /// runc: a failure of `exec` itself exits 255, so that a caller can tell it from the
+    /// process's own exit status; only a usage error (no command) exits 1.
     func run() throws {
+        guard processFile != nil || !args.isEmpty else { throw RuntimeError("exec: give a command, or --process FILE") }
+        let code: Int32
+        do { code = try execute() } catch let error as ExitCode { throw error } catch {
+            Log.error("exec failed: \(error)")
+            throw ExitCode(255)
+        }
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    private func execute() throws -> Int32 {
+        if !cgroups.isEmpty {
+            throw RuntimeError("--cgroup: running the process in a sub-cgroup is not supported by this runtime")
+        }
         let runtime = GlobalOptions.current.runtime
+        Log.debug("exec \(id): building the process")
         var process: Process
         if let processFile {
-            let data = try SpecLoader.readFile(FileIO.absolute(processFile), name: processFile)
+            let data: Data
+            do { data = try SpecLoader.readFile(FileIO.absolute(processFile), name: processFile) }
+            catch { throw RuntimeError("--process: \(error)") }
             do { process = try SpecLoader.decode(Process.self, from: data, file: processFile) }
             catch { throw RuntimeError(String(describing: error)) }
         } else {
-            guard !args.isEmpty else { throw RuntimeError("exec: give a command, or --process FILE") }
             process = try runtime.containerProcess(id: id)
             process.args = args.first == "--" ? Array(args.dropFirst()) : args
             process.terminal = tty
@@ -52,18 +74,28 @@ struct Exec: ParsableCommand {
         request.detach = detach
         request.pidFile = pidFile
         request.preserveFDs = preserveFDs
+        request.ignorePaused = ignorePaused
+        // runc: in the foreground, a terminal without a console socket is ours to relay.
+        request.foregroundTerminal = !detach && consoleSocket == nil && process.isTerminal
+        Log.debug("exec \(id): starting \(process.args?.first ?? "?")\(detach ? " (detached)" : "")")
         let code = try runtime.exec(request)
-        if code != 0 { throw ExitCode(code) }
+        Log.debug("exec \(id): \(detach ? "detached" : "process exited with \(code)")")
+        return code
     }
 
+    /// runc's `--user uid[:gid]`: both decimal, in range; "" means not given (runc).
     static func parseUser(_ text: String, base: User) throws -> User {
-        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
-        guard let uid = UInt32(parts[0]), parts.count == 1 || UInt32(parts[1]) != nil else {
-            throw RuntimeError("--user: expected uid[:gid], got \"\(text)\"")
+        if text.isEmpty { return base }
+        let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        func id(_ part: Substring, _ what: String) throws -> UInt32 {
+            guard !part.isEmpty, part.allSatisfy({ $0.isASCII && $0.isNumber }), let n = UInt32(part) else {
+                throw RuntimeError("--user: \(what) must be a number from 0 to \(UInt32.max) (uid[:gid]), got \"\(text)\"")
+            }
+            return n
         }
         var user = base
-        user.uid = uid
-        if parts.count == 2 { user.gid = UInt32(parts[1])! }
+        user.uid = try id(parts[0], "uid")
+        if parts.count == 2 { user.gid = try id(parts[1], "gid") }
         return user
     }
 }

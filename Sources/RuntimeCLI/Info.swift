@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cgroups
 import ContainerCore
 import Glibc
 import OCISpec
@@ -11,7 +12,12 @@ struct SpecCommand: ParsableCommand {
     func run() throws {
         let path = FileIO.absolute(bundle) + "/config.json"
         guard access(path, F_OK) != 0 else { throw RuntimeError("\(path): already exists; remove it first") }
-        let spec = Spec.defaultSpec(rootless: rootless, uid: geteuid(), gid: getegid())
+        var spec = Spec.defaultSpec(rootless: rootless, uid: geteuid(), gid: getegid())
+        // runc adds a cgroup namespace only on a pure cgroup v2 host: with v1 hierarchies the
+        // container's view of /proc/self/cgroup and /sys/fs/cgroup would not match.
+        if (try? CgroupLayout.detect())?.kind != .unified {
+            spec.linux?.namespaces?.removeAll { $0.type == "cgroup" }
+        }
         try FileIO.writeAtomically(path, Array(try spec.encodedJSON(pretty: true)), mode: 0o644)
     }
 }

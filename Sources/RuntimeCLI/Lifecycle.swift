@@ -4,7 +4,11 @@ import ContainerCore
 struct Start: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "start", _superCommandName: "runtime", abstract: "Run the user process of a created container.")
     @Argument(help: "Container id.") var id: String
-    func run() throws { try GlobalOptions.current.runtime.start(id: id) }
+    func run() throws {
+        Log.debug("start \(id): starting the user process")
+        try GlobalOptions.current.runtime.start(id: id)
+        Log.debug("start \(id): started")
+    }
 }
 
 struct State: ParsableCommand {
@@ -24,7 +28,9 @@ struct Kill: ParsableCommand {
     static let defaultSignal = "SIGTERM"
     @Argument(help: "Signal: name (TERM, SIGTERM) or number.") var signal: String = Kill.defaultSignal
     func run() throws {
-        try GlobalOptions.current.runtime.kill(id: id, signal: Signals.parse(signal), all: all)
+        let number = try Signals.parse(signal)
+        Log.debug("kill \(id): signal \(number)\(all ? " to every process" : "")")
+        try GlobalOptions.current.runtime.kill(id: id, signal: number, all: all)
     }
 }
 
@@ -33,5 +39,9 @@ struct Delete: ParsableCommand {
     @Flag(name: [.customShort("f"), .long], help: "Kill a running container first.")
     var force = false
     @Argument(help: "Container id.") var id: String
-    func run() throws { try GlobalOptions.current.runtime.delete(id: id, force: force) }
+    func run() throws {
+        Log.debug("delete \(id)\(force ? ": forced" : "")")
+        try GlobalOptions.current.runtime.delete(id: id, force: force)
+        Log.debug("delete \(id): deleted")
+    }
 }

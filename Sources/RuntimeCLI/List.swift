@@ -10,13 +10,27 @@ struct List: ParsableCommand {
         let states = GlobalOptions.current.runtime.list()
         if quiet { states.forEach { FileOut.stdout($0.id + "\n") }; return }
         switch format {
-        case "json": FileOut.stdout(try JSONText.compact(states) + "\n")
+        case "json": FileOut.stdout("[" + (try states.map(JSONText.listed).joined(separator: ",")) + "]\n")
         case "table":
             var rows = [["ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER"]]
             rows += states.map { [$0.id, String($0.pid), $0.status, $0.bundle, $0.created, $0.owner] }
             FileOut.stdout(Table.render(rows))
         default: throw RuntimeError("--format: must be table or json, not \"\(format)\"")
         }
+    }
+}
+
+extension JSONText {
+    /// One `list --format json` entry in runc's field order (list.go containerState): scripts
+    /// match the text. `annotations` is left out when empty, as Go's omitempty does.
+    static func listed(_ s: OCIStateOutput) throws -> String {
+        var fields = [(key: "ociVersion", json: try compact(s.ociVersion)), (key: "id", json: try compact(s.id)),
+                      (key: "pid", json: String(s.pid)), (key: "status", json: try compact(s.status)),
+                      (key: "bundle", json: try compact(s.bundle)), (key: "rootfs", json: try compact(s.rootfs)),
+                      (key: "created", json: try compact(s.created))]
+        if let a = s.annotations, !a.isEmpty { fields.append((key: "annotations", json: try compact(a))) }
+        fields.append((key: "owner", json: try compact(s.owner)))
+        return try object(fields)
     }
 }
 

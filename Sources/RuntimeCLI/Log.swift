@@ -9,9 +9,11 @@ enum Log {
         write(level: "error", message)
     }
 
+    /// `--debug`: each step of a command, to `--log` when given (where conmon and containerd
+    /// look), else to stderr — as runc's logger does.
     static func debug(_ message: String) {
         guard GlobalOptions.current.debug else { return }
-        FileOut.stderr("runtime: debug: " + message + "\n")
+        if GlobalOptions.current.logPath == nil { FileOut.stderr("runtime: debug: " + message + "\n") }
         write(level: "debug", message)
     }
 

@@ -24,7 +24,9 @@ struct RuntimeCommand: ParsableCommand {
             if globals.systemdCgroup {
                 throw RuntimeError("--systemd-cgroup: the systemd cgroup driver is not supported; use cgroupfs")
             }
-            var command = try FastPath.command(rest) ?? directCommand(rest) ?? parseAsRoot(rest)
+            // runc's global -v is --version.
+            let args = rest.first == "-v" ? ["--version"] + rest.dropFirst() : rest
+            var command = try FastPath.command(args) ?? directCommand(args) ?? parseAsRoot(args)
             try command.run()
         } catch let error as RuntimeError {
             Log.error(error.description)
@@ -59,6 +61,5 @@ extension RuntimeCommand {
 }
 
 enum VersionInfo {
-    static let version = "0.1.0"
-    static var text: String { "runtime version \(version)\nspec: 1.2.0" }
+    static var text: String { "runtime version \(RuntimeVersion.version)\nspec: 1.2.0" }
 }

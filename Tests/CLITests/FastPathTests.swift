@@ -28,6 +28,7 @@ import Testing
         ["run", "c1"], ["run", "-d", "-b", "/b", "c1"], ["run", "--detach", "--keep", "c1", "/b"],
         ["start", "c1"], ["state", "c1"],
         ["kill", "c1"], ["kill", "c1", "KILL"], ["kill", "--all", "c1", "9"], ["kill", "-a", "c1"],
+        ["kill", "c1", "0"], ["kill", "--all", "c1", "0"], ["kill", "c1", "RTMIN+2147483647"],
         ["delete", "c1"], ["delete", "-f", "c1"], ["delete", "--force", "c1"],
     ]
 

@@ -125,6 +125,22 @@ import Testing
         #expect(m.handle.created.isEmpty)
     }
 
+    /// issue 13 #2: a frozen parent (v1 freezer, or the hybrid cgroup2 side) would freeze the
+    /// container's init while it places itself; create refuses it and makes nothing.
+    @Test func createRefusesAFrozenTarget() throws {
+        let f = try Fixture()
+        let freezer = try #require(f.parents.first { $0.contains("/freezer") })
+        let unified = try #require(f.parents.first { $0.hasPrefix(f.layout.unified!.mountPoint + "/") })
+        for (dir, file, frozen, thawed) in [(freezer, "freezer.state", "FROZEN", "THAWED"), (unified, "cgroup.freeze", "1", "0")] {
+            try CgroupFile.write(dir, file, frozen)
+            defer { try? CgroupFile.write(dir, file, thawed) }
+            #expect { try f.manager.create() } throws: { String(describing: $0).contains("cgroup is frozen: \(dir)") }
+            #expect(f.manager.handle.created.isEmpty)
+            for p in f.parents { #expect(!isDir(p + "/mid"), "\(p)/mid made for a frozen target") }
+        }
+        try f.manager.create()   // thawed again: fine
+    }
+
     @Test func memoryUpdateOrdersSwapAndLimit() throws {
         let f = try Fixture()
         let m = f.manager

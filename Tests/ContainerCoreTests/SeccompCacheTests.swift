@@ -10,6 +10,14 @@ import Testing
         flags: ["SECCOMP_FILTER_FLAG_LOG"],
         syscalls: [LinuxSyscall(names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO", errnoRet: 1)])
 
+    /// Always computable here (the profile encodes, libseccomp reports its version).
+    static func key(_ profile: LinuxSeccomp) -> [UInt8] { SeccompCache.key(profile) ?? [] }
+
+    @Test func keyNamesTheRuntimeAndCompilerVersions() {
+        let head = String(decoding: Self.key(Self.profile).prefix(while: { $0 != UInt8(ascii: "{") }), as: UTF8.self)
+        #expect(head.hasPrefix("runtime \(RuntimeVersion.version)\ncompiler \(SeccompCompiler.formatVersion)\nlibseccomp "))
+    }
+
     @Test func secondUseReadsTheSameFilterFromTheCache() throws {
         let t = try TempDir()
         let cache = SeccompCache(directory: t.path + "/cache/seccomp")
@@ -31,17 +39,17 @@ import Testing
         let expected = try SeccompCompiler.compile(Self.profile).filter
         // Plant the other profile's filter under this profile's file name (a hash collision).
         let otherFilter = try SeccompCompiler.compile(other).filter
-        let key = SeccompCache.key(other)
+        let key = Self.key(other)
         let length = (0..<8).map { UInt8(truncatingIfNeeded: key.count >> (8 * $0)) }
         #expect(mkdir(t.path + "/cache", 0o700) == 0 && mkdir(cache.directory, 0o700) == 0)
-        let planted = cache.directory + "/" + SeccompCache.hash(SeccompCache.key(Self.profile)) + ".bpf"
+        let planted = cache.directory + "/" + SeccompCache.hash(Self.key(Self.profile)) + ".bpf"
         try FileIO.writeAtomically(planted, length + key + otherFilter)
         #expect(try cache.compiled(Self.profile).filter == expected)
         #expect(otherFilter != expected)
     }
 
     @Test func damagedEntriesAreNotUsed() {
-        let key = SeccompCache.key(Self.profile)
+        let key = Self.key(Self.profile)
         #expect(SeccompCache.filter(in: [1, 2, 3], key: key) == nil)
         #expect(SeccompCache.filter(in: [UInt8](repeating: 0, count: 8) + [1, 2, 3], key: key) == nil)
         let length = (0..<8).map { UInt8(truncatingIfNeeded: key.count >> (8 * $0)) }
@@ -55,8 +63,8 @@ import Testing
         let expected = try SeccompCompiler.compile(Self.profile).filter
         _ = try cache.compiled(Self.profile)   // creates the directory and the entry
         // Someone else could now have replaced the entry: plant a wrong filter, open the dir up.
-        let entry = cache.directory + "/" + SeccompCache.hash(SeccompCache.key(Self.profile)) + ".bpf"
-        let key = SeccompCache.key(Self.profile)
+        let entry = cache.directory + "/" + SeccompCache.hash(Self.key(Self.profile)) + ".bpf"
+        let key = Self.key(Self.profile)
         let length = (0..<8).map { UInt8(truncatingIfNeeded: key.count >> (8 * $0)) }
         try FileIO.writeAtomically(entry, length + key + [UInt8](repeating: 6, count: 8))
         #expect(chmod(cache.directory, 0o777) == 0)

@@ -9,9 +9,10 @@ import Foundation
 
 /// Compiled filters by profile: libseccomp needs ~18 ms here for the 400-odd rules podman
 /// passes (3 architectures), on every create; the same profile compiles to the same BPF, so
-/// it is compiled once per libseccomp version. Each entry holds its full key (profile JSON
-/// with sorted keys, libseccomp version) and is used only when that key matches exactly:
-/// the file name is just a hash, never trusted alone.
+/// it is compiled once per libseccomp version. Each entry holds its full key (runtime
+/// version, compiler format version, libseccomp version, profile JSON with sorted keys) and
+/// is used only when that key matches exactly: the file name is just a hash, never trusted
+/// alone. When the key cannot be computed the profile is compiled and nothing is cached.
 struct SeccompCache {
     let directory: String
 
@@ -29,7 +30,8 @@ struct SeccompCache {
     }
 
     func compiled(_ profile: LinuxSeccomp) throws -> SeccompCompiler.Compiled {
-        let key = Self.key(profile)
+        try SeccompCompiler.check(profile)
+        guard let key = Self.key(profile) else { return try SeccompCompiler.compile(profile) }
         let path = directory + "/" + Self.hash(key) + ".bpf"
         if Self.isPrivate(directory), Self.isPrivate(path), let entry = FileIO.read(path),
            let filter = Self.filter(in: entry, key: key) {
@@ -41,13 +43,13 @@ struct SeccompCache {
         return compiled
     }
 
-    static func key(_ profile: LinuxSeccomp) -> [UInt8] {
+    static func key(_ profile: LinuxSeccomp) -> [UInt8]? {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let json = (try? encoder.encode(profile)).map { Array($0) } ?? []
-        let v = seccomp_version()
-        let version = v.map { "libseccomp \($0.pointee.major).\($0.pointee.minor).\($0.pointee.micro)\n" } ?? "libseccomp ?\n"
-        return Array(version.utf8) + json
+        guard let json = try? encoder.encode(profile), let v = seccomp_version() else { return nil }
+        let versions = "runtime \(RuntimeVersion.version)\ncompiler \(SeccompCompiler.formatVersion)\n"
+            + "libseccomp \(v.pointee.major).\(v.pointee.minor).\(v.pointee.micro)\n"
+        return Array(versions.utf8) + Array(json)
     }
 
     /// A filter is only as trustworthy as whoever could write it: the directory and the entry

@@ -6,6 +6,16 @@ import OCISpec
 /// OCI seccomp → libseccomp → classic BPF, in the parent. The child only hands the bytes
 /// to seccomp(2) right before execve, so nothing of libseccomp runs after clone().
 enum SeccompCompiler {
+    /// The shape of the BPF this compiler emits; part of the cache key, so that a change
+    /// (2: the -ENOSYS stub) never reuses filters compiled by an older one.
+    static let formatVersion = 2
+
+    /// Syscalls the runtime itself makes once a filter with a listener is loaded and before
+    /// the agent has the listener: notified, they would wait for an agent that never gets it.
+    /// `sendmsg` carries READY (and the listener) to the parent; `write` is runc's (its init
+    /// writes to the parent there), refused too so that profiles behave the same on both.
+    static let runtimeSyscallsAfterLoad: Set = ["write", "sendmsg"]
+
     struct Compiled {
         var filter: [UInt8]            // struct sock_filter[]
         var flags: UInt32              // SECCOMP_FILTER_FLAG_*
@@ -37,7 +47,19 @@ enum SeccompCompiler {
         "SCMP_CMP_MASKED_EQ": SCMP_CMP_MASKED_EQ,
     ]
 
+    /// What libseccomp cannot judge: refused with the JSON path before anything is compiled.
+    static func check(_ config: LinuxSeccomp) throws {
+        for (index, rule) in (config.syscalls ?? []).enumerated() where rule.action == "SCMP_ACT_NOTIFY" {
+            for (j, name) in rule.names.enumerated() where runtimeSyscallsAfterLoad.contains(name) {
+                let path = JSONPath("linux.seccomp.syscalls").index(index).key("names").index(j)
+                throw RuntimeError("config.json: \(path): SCMP_ACT_NOTIFY cannot be used for \"\(name)\": "
+                    + "the runtime makes this syscall itself after loading the filter")
+            }
+        }
+    }
+
     static func compile(_ config: LinuxSeccomp) throws -> Compiled {
+        try check(config)
         let defaultAction = action(config.defaultAction, errnoRet: config.defaultErrnoRet, defaultErrno: nil)
         guard let ctx = seccomp_init(defaultAction) else { throw RuntimeError("seccomp: cannot initialise libseccomp") }
         defer { seccomp_release(ctx) }
@@ -68,7 +90,8 @@ enum SeccompCompiler {
             }
         }
 
-        return Compiled(filter: try export(ctx), flags: flags(config), usesNotify: usesNotify)
+        let stub = SeccompEnosysStub.bytes(SeccompEnosysStub.stub(for: config))
+        return Compiled(filter: stub + (try export(ctx)), flags: flags(config), usesNotify: usesNotify)
     }
 
     static func flags(_ config: LinuxSeccomp) -> UInt32 {
