@@ -17,8 +17,10 @@ let package = Package(
         // The system libseccomp, found through pkg-config.
         .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp",
                        providers: [.apt(["libseccomp-dev"])]),
+        // sd-bus, loaded with dlopen only by the systemd cgroup driver (no link-time libsystemd).
+        .target(name: "CSystemd"),
         // cgroup v1 / v2 / hybrid behind one interface.
-        .target(name: "Cgroups", dependencies: ["OCISpec"]),
+        .target(name: "Cgroups", dependencies: ["OCISpec", "CSystemd"]),
         // Planner, lifecycle, state store: decides everything the shim executes.
         .target(name: "ContainerCore", dependencies: ["OCISpec", "CShim", "Cgroups", "CSeccomp"]),
         .executableTarget(name: "RuntimeCLI", dependencies: [
