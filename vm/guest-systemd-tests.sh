@@ -27,8 +27,11 @@ wait_for() {
     while [ $n -gt 0 ]; do "$@" && return 0; sleep 0.2; n=$((n - 1)); done
     return 1
 }
+# Predicates for wait_for (re-evaluated at each poll).
 unit_gone() { [ "$(prop "$1" LoadState)" = not-found ]; }
-procs_count() { wc -l <"$1/cgroup.procs" 2>/dev/null | tr -d ' '; }
+unit_active() { [ "$(prop "$1" ActiveState)" = active ]; }
+only_one_process() { [ "$(wc -l <"$1/cgroup.procs" 2>/dev/null | tr -d ' ')" = 1 ]; }
+is_stopped() { [ "$(state_of "$1")" = stopped ]; }
 has_line() { grep -q "$1" "$2" 2>/dev/null; }
 
 # mkbundle DIR CGROUPSPATH ARGS_JSON RESOURCES_JSON [HOOKS_JSON]
@@ -89,7 +92,13 @@ test_runtime() {
     check "Delegate" yes "$(prop $unit Delegate)"
     check "TasksMax" 20 "$(prop $unit TasksMax)"
     check "MemoryMax" 33554432 "$(prop $unit MemoryMax)"
-    check "MemorySwapMax" 0 "$(prop $unit MemorySwapMax)"
+    if [ "$name" = runc ]; then
+        # runc 1.1 reads a swap limit equal to the memory limit as "unset" (its 0) and leaves
+        # MemorySwapMax at infinity; it writes memory.swap.max 0 to the file only.
+        skip "MemorySwapMax: runc 1.1 leaves it unset ($(prop $unit MemorySwapMax))"
+    else
+        check "MemorySwapMax" 0 "$(prop $unit MemorySwapMax)"
+    fi
     check "CPUQuotaPerSecUSec" 500ms "$(prop $unit CPUQuotaPerSecUSec)"
     check "CPUWeight (shares 1024)" 39 "$(prop $unit CPUWeight)"
     pid=$(pid_of "$id")
@@ -99,7 +108,7 @@ test_runtime() {
     check "memory.swap.max" 0 "$(cat $dir/memory.swap.max 2>&1)"
     check "cpu.max" "50000 100000" "$(cat $dir/cpu.max 2>&1)"
     check "cpu.weight" 39 "$(cat $dir/cpu.weight 2>&1)"
-    if wait_for 5 [ "$(procs_count $dir)" = 1 ]; then ok "only the init in the scope before start"
+    if wait_for 5 only_one_process "$dir"; then ok "only the init in the scope before start"
     else fail "scope processes before start: $(cat $dir/cgroup.procs | tr '\n' ' ')"; fi
     rt start "$id" >/dev/null 2>&1 || fail "start"
     if wait_for 60 has_line procs= "$B/c1.out"; then
@@ -130,7 +139,7 @@ test_runtime() {
     if [ "$(rt ps "$id" 2>/dev/null | grep -c sleep)" -ge 1 ]; then ok "ps lists the scope's processes"
     else fail "ps: $(rt ps "$id" 2>&1)"; fi
     rt kill "$id" KILL >/dev/null 2>&1
-    wait_for 10 [ "$(state_of "$id")" = stopped ]
+    wait_for 10 is_stopped "$id"
     rt delete "$id" >"$B/err" 2>&1 || fail "delete: $(cat "$B/err")"
     if wait_for 5 unit_gone $unit; then ok "delete: no unit left"; else fail "delete: unit $(prop $unit ActiveState)"; fi
     if [ ! -e "$dir" ]; then ok "delete: no directory left"; else fail "delete: $dir left"; fi
@@ -153,7 +162,7 @@ test_runtime() {
     id=c3-$name
     timeout "$T" "$RUNTIME" --systemd-cgroup --root "$RTROOT" create -b "$B/c3" "$id" >"$B/c3.out" 2>&1 </dev/null &
     rtpid=$!
-    if wait_for 30 [ "$(prop sdtest-c3.scope ActiveState)" = active ]; then ok "kill -9: scope up during create"
+    if wait_for 30 unit_active sdtest-c3.scope; then ok "kill -9: scope up during create"
     else fail "kill -9: scope never active"; fi
     kill -9 $rtpid 2>/dev/null
     wait $rtpid 2>/dev/null
@@ -170,7 +179,7 @@ test_runtime() {
     summarize
 }
 
-echo "# systemd $(systemctl --version | head -1); cgroup: $(stat -fc %T $CG)"
+echo "# booted in $(cut -d' ' -f1 /proc/uptime) s; $(systemctl --version | head -1); $(grep -c cgroup2 /proc/mounts) cgroup2 mount, $(grep -c ' cgroup ' /proc/mounts) v1"
 for r in "$@"; do test_runtime "$r"; done
 echo "total: $total_pass passed, $total_fail failed, $total_skip skipped"
 [ "$total_fail" = 0 ]

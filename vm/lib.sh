@@ -67,12 +67,16 @@ add_binary() {
     add_libraries "$src"
 }
 
-# add_libraries FILE: the shared libraries ldd lists for FILE, at their host paths.
+# add_libraries FILE: the shared libraries ldd lists for FILE, at their host paths and
+# at the paths their symlinks resolve to (/lib64/ld-linux-x86-64.so.2 is also found as
+# /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2, where a static binary's dlopen looks).
 add_libraries() {
-    local lib
+    local lib path
     for lib in $(ldd "$1" 2>/dev/null | grep -oE '/[^ ]+' || true); do
-        [ -e "$root$lib" ] && continue
-        mkdir -p "$(dirname "$root$lib")"
-        cp -L "$lib" "$root$lib"
+        for path in "$lib" "$(readlink -f "$lib")"; do
+            [ -e "$root$path" ] && continue
+            mkdir -p "$(dirname "$root$path")"
+            cp -L "$lib" "$root$path"
+        done
     done
 }
