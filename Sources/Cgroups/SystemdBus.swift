@@ -54,7 +54,7 @@ final class SystemdBus {
             var err = [CChar](repeating: 0, count: 512)
             let r = csd_connect(address, busClient ? 1 : 0, &out, &err, err.count)
             if r == 0, let out { return SystemdBus(out) }
-            failures.append(String(cString: err))
+            failures.append(Self.text(err))
             if r == -ENOENT && failures.last?.hasPrefix("loading") == true { break }
         }
         throw CgroupError("connecting to systemd: " + failures.joined(separator: "; "))
@@ -107,7 +107,7 @@ final class SystemdBus {
         try appendProperties(m, properties)
         var err = [CChar](repeating: 0, count: 512)
         if csd_call(bus, m, &err, err.count) < 0 {
-            throw CgroupError("systemd: setting properties of \(unit): \(String(cString: err))")
+            throw CgroupError("systemd: setting properties of \(unit): \(Self.text(err))")
         }
     }
 
@@ -115,9 +115,9 @@ final class SystemdBus {
         var out = [CChar](repeating: 0, count: 4096)
         var err = [CChar](repeating: 0, count: 512)
         if csd_manager_string(bus, name, &out, out.count, &err, err.count) < 0 {
-            throw CgroupError("systemd: reading the manager's \(name): \(String(cString: err))")
+            throw CgroupError("systemd: reading the manager's \(name): \(Self.text(err))")
         }
-        return String(cString: out)
+        return Self.text(out)
     }
 
     // MARK: message building
@@ -133,9 +133,9 @@ final class SystemdBus {
         var result = [CChar](repeating: 0, count: 64)
         var err = [CChar](repeating: 0, count: 512)
         if csd_call_job(bus, m, Self.jobTimeoutMicroseconds, &result, result.count, &err, err.count) < 0 {
-            throw CgroupError("systemd: \(what): \(String(cString: err))")
+            throw CgroupError("systemd: \(what): \(Self.text(err))")
         }
-        return String(cString: result)
+        return Self.text(result)
     }
 
     private func check(_ r: Int32) throws {
@@ -194,5 +194,10 @@ final class SystemdBus {
             try check(csd_close_container(m))
         }
         try check(csd_close_container(m))
+    }
+
+    /// A NUL-terminated buffer that C filled.
+    private static func text(_ buffer: [CChar]) -> String {
+        buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 }
