@@ -19,8 +19,10 @@ let package = Package(
                        providers: [.apt(["libseccomp-dev"])]),
         // Kernel calls Swift's Glibc module lacks (bpf, eventfd), declared from the headers.
         .target(name: "CKernel"),
+        // sd-bus, loaded with dlopen only by the systemd cgroup driver (no link-time libsystemd).
+        .target(name: "CSystemd"),
         // cgroup v1 / v2 / hybrid behind one interface.
-        .target(name: "Cgroups", dependencies: ["OCISpec", "CKernel"]),
+        .target(name: "Cgroups", dependencies: ["OCISpec", "CKernel", "CSystemd"]),
         // Planner, lifecycle, state store: decides everything the shim executes.
         .target(name: "ContainerCore", dependencies: ["OCISpec", "CShim", "Cgroups", "CSeccomp"]),
         .executableTarget(name: "RuntimeCLI", dependencies: [

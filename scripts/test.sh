@@ -13,3 +13,4 @@ RUNTIME="$RUNTIME_BINARY" conformance/run.sh
 echo "== conformance: runc"
 RUNTIME=runc conformance/run.sh
 echo "== cgroup v2 in a VM: runc and runtime"; vm/run-cgroup2-tests.sh "$RUNTIME_BINARY"
+echo "== systemd cgroup driver in a VM (systemd as PID 1): runc and runtime"; vm/run-systemd-tests.sh "$RUNTIME_BINARY"

@@ -21,53 +21,10 @@ t0=$(date +%s)
 
 log() { echo "vm: $*" >&2; }
 
-# --- host packages -----------------------------------------------------------------
-need=()
-for p in qemu-system-x86 cpio busybox-static runc; do
-    dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
-done
-if [ ${#need[@]} -gt 0 ]; then
-    log "installing ${need[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq "${need[@]}" >/dev/null
-fi
-
-# --- kernel (cached) ---------------------------------------------------------------
-mkdir -p "$cache/kernel"
-kernel=$(ls "$cache"/kernel/vmlinuz-* 2>/dev/null | sort -V | tail -1 || true)
-if [ -n "${VM_KERNEL_PACKAGE:-}" ] && [ "$kernel" != "$cache/kernel/vmlinuz-${VM_KERNEL_PACKAGE#linux-image-}" ]; then
-    kernel=""
-fi
-if [ -z "$kernel" ]; then
-    pick() {
-        # Debian's ABI-named bookworm kernels (linux-image-6.1.0-N-cloud-amd64), newest
-        # first; any other cloud kernel image if there is none.
-        local all
-        all=$(apt-cache search --names-only '^linux-image-.*-cloud-amd64$' | awk '{print $1}')
-        { echo "$all" | grep -E '^linux-image-[0-9.]+-[0-9]+-cloud-amd64$' ||
-          echo "$all" | grep -E '^linux-image-[0-9]' || true; } | sort -V | tail -1
-    }
-    dl=$(mktemp -d "$cache/dl.XXXXXX")
-    trap 'rm -rf "$dl"' EXIT
-    chmod 0777 "$dl"   # apt-get download drops to the _apt user where it can
-    # Stale or missing package lists: update once and pick again.
-    pkg=${VM_KERNEL_PACKAGE:-$(pick)}
-    if [ -z "$pkg" ] || ! (cd "$dl" && apt-get download -q "$pkg" >/dev/null 2>&1); then
-        apt-get update -qq
-        pkg=${VM_KERNEL_PACKAGE:-$(pick)}
-        [ -n "$pkg" ] || { log "no linux-image-*-cloud-amd64 package found with apt-cache search"; exit 1; }
-        (cd "$dl" && apt-get download -q "$pkg")
-    fi
-    log "downloaded $pkg"
-    dpkg-deb --fsys-tarfile "$dl"/*.deb | tar -x -C "$dl" --wildcards './boot/vmlinuz-*'
-    v=$(ls "$dl"/boot/ | sed -n 's/^vmlinuz-//p' | head -1)
-    mv "$dl/boot/vmlinuz-$v" "$cache/kernel/vmlinuz-$v"
-    rm -rf "$dl"
-    trap - EXIT
-    kernel=$cache/kernel/vmlinuz-$v
-fi
-log "kernel $(basename "$kernel")"
+# shellcheck source=vm/lib.sh
+. "$here/lib.sh"
+vm_host_packages qemu-system-x86 cpio busybox-static runc
+vm_kernel
 
 # --- runtimes under test ------------------------------------------------------------
 if [ $# -eq 0 ]; then set -- "$top/.build/release/runtime"; fi
@@ -83,21 +40,6 @@ cp /bin/busybox "$root/bin/busybox"
 for a in $(/bin/busybox --list); do
     [ "$a" = busybox ] || ln -s busybox "$root/bin/$a"
 done
-
-# A binary and every shared library ldd lists (ld.so included), at their host paths.
-add_binary() {
-    local src=$1 dst=$2
-    mkdir -p "$(dirname "$root$dst")"
-    cp -L "$src" "$root$dst"
-    command -v strip >/dev/null 2>&1 && strip -s "$root$dst" 2>/dev/null || true
-    chmod 0755 "$root$dst"
-    local lib
-    for lib in $(ldd "$src" 2>/dev/null | grep -oE '/[^ ]+' || true); do
-        [ -e "$root$lib" ] && continue
-        mkdir -p "$(dirname "$root$lib")"
-        cp -L "$lib" "$root$lib"
-    done
-}
 
 runtimes=()
 if [ "${VM_SKIP_RUNC:-0}" != 1 ]; then

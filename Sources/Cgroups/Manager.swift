@@ -15,6 +15,8 @@ public struct CgroupHandle: Codable, Sendable, Equatable {
     public var mountPoints: [String: String]
     /// Directories this runtime created, parents before children.
     public var created: [String]
+    /// The systemd unit owning these directories (`--systemd-cgroup`); nil for cgroupfs.
+    public var systemd: SystemdUnit?
 
     public init(kind: CgroupLayoutKind, paths: [String: String], mountPoints: [String: String],
                 created: [String] = []) {
@@ -86,6 +88,7 @@ public enum Cgroups {
     }
 
     public static func open(_ handle: CgroupHandle) -> CgroupManager {
+        if let unit = handle.systemd { return SystemdManager(handle: handle, unit: unit) }
         switch handle.kind {
         case .v1, .hybrid: return V1Manager(handle: handle)
         case .unified: return V2Manager(handle: handle)

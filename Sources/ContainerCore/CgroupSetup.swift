@@ -12,7 +12,10 @@ extension ContainerRuntime {
                      record: (CgroupHandle) throws -> Void) throws -> CgroupManager? {
         do {
             let layout = try CgroupLayout.detect()
-            let cgroup = try Cgroups.manager(cgroupsPath: spec.linux?.cgroupsPath, containerID: id, layout: layout)
+            let cgroup = systemdCgroup
+                ? try SystemdCgroups.manager(cgroupsPath: spec.linux?.cgroupsPath, containerID: id, layout: layout,
+                                             rootless: geteuid() != 0)
+                : try Cgroups.manager(cgroupsPath: spec.linux?.cgroupsPath, containerID: id, layout: layout)
             let planned = cgroup.handle.withPlannedCreations()
             try record(planned)
             rollback.add { try? Cgroups.open(planned).destroy() }

@@ -51,5 +51,9 @@ struct GlobalOptions {
         return (options, rest)
     }
 
-    var runtime: ContainerRuntime { ContainerRuntime(root: root) }
+    var runtime: ContainerRuntime {
+        var r = ContainerRuntime(root: root)
+        r.systemdCgroup = systemdCgroup
+        return r
+    }
 }

@@ -21,8 +21,9 @@ struct RuntimeCommand: ParsableCommand {
             let (globals, rest) = try GlobalOptions.extract(Array(CommandLine.arguments.dropFirst()))
             GlobalOptions.current = globals
             if globals.debug { Warnings.debugSink = { Log.debug($0) } }
-            if globals.systemdCgroup {
-                throw RuntimeError("--systemd-cgroup: the systemd cgroup driver is not supported; use cgroupfs")
+            // Only `create` and `run` make a cgroup; the other commands accept the flag anywhere.
+            if globals.systemdCgroup, ["create", "run"].contains(rest.first ?? ""), !SystemdCgroups.isRunning {
+                throw RuntimeError(SystemdCgroups.notRunningMessage)
             }
             // runc's global -v is --version.
             let args = rest.first == "-v" ? ["--version"] + rest.dropFirst() : rest
