@@ -61,6 +61,7 @@ final class Spawner {
     @discardableResult
     func waitReady(hooks: (() throws -> Void)? = nil) throws -> Int32? {
         while true {
+            try awaitMessage()
             var msg = shim_msg()
             let w = shim_wait(syncFD, &msg)
             guard w == 0 else { throw RuntimeError("container process exited during set-up") }
@@ -72,6 +73,19 @@ final class Spawner {
             case Int32(SHIM_READY.rawValue): return msg.fd >= 0 ? msg.fd : nil
             default: throw RuntimeError("container process sent an unexpected message (\(msg.kind))")
             }
+        }
+    }
+
+    /// The child's set-up is plain syscalls and takes milliseconds; one that does not answer
+    /// within the bound (e.g. frozen in its cgroup) fails the create, which is rolled back.
+    static let setUpTimeoutSeconds: Int32 = 60
+
+    private func awaitMessage() throws {
+        var pfd = pollfd(fd: syncFD, events: Int16(POLLIN), revents: 0)
+        var r: Int32
+        repeat { r = poll(&pfd, 1, Self.setUpTimeoutSeconds * 1000) } while r < 0 && errno == EINTR
+        if r == 0 {
+            throw RuntimeError("container process did not finish its set-up within \(Self.setUpTimeoutSeconds)s (is its cgroup frozen?)")
         }
     }
 
