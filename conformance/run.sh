@@ -4,8 +4,8 @@
 #   RUNTIME=/path/to/runtime conformance/run.sh [AREA...]
 #
 # RUNTIME defaults to runc (the reference). AREA is any of: lifecycle cli namespaces
-# filesystem process terminal resources cgroups-cli exec hooks security escapes rootless notify
-# callers runc-users podman containerd
+# filesystem process terminal resources cgroups-cli exec hooks security escapes createtime rootless
+# notify callers runc-users podman containerd
 # (default: all; rootless creates the host user "ocirootless" if missing; podman is skipped
 # without podman). Prints `ok - ...` / `FAIL - ...` per check and ends with one line
 # `N passed, N failed`; exits non-zero if any check failed.
@@ -30,13 +30,14 @@ set -uo pipefail
 . "$CONF_DIR/runc-users.sh"
 . "$CONF_DIR/podman.sh"
 . "$CONF_DIR/escapes.sh"
+. "$CONF_DIR/createtime.sh"
 
 if [ "$(id -u)" -ne 0 ]; then
     echo "conformance: must run as root" >&2
     exit 2
 fi
 
-areas=${*:-lifecycle cli namespaces filesystem process terminal resources cgroups-cli exec hooks security escapes rootless notify callers runc-users podman containerd}
+areas=${*:-lifecycle cli namespaces filesystem process terminal resources cgroups-cli exec hooks security escapes createtime rootless notify callers runc-users podman containerd}
 setup
 echo "# runtime: $RUNTIME"
 start=$(date +%s)
@@ -54,6 +55,7 @@ for area in $areas; do
     hooks) hooks_tests ;;
     security) security_tests ;;
     escapes) escapes_tests ;;
+    createtime) createtime_tests ;;
     rootless) rootless_tests ;;
     notify) notify_tests ;;
     containerd) containerd_tests ;;

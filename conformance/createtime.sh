@@ -1,0 +1,52 @@
+# shellcheck shell=bash
+# What the init does before it reports ready, and when: failures reported by `create`
+# (naming the field), loopback up in a new network namespace, stdio handed to a non-root
+# user, a read-only /dev that still gets its nodes, and poststart after the exec.
+
+createtime_tests() {
+    AREA=createtime
+    local bundle id rc out dir
+
+    # An rlimit the kernel refuses fails create, not the container after start.
+    bundle=$(mkbundle ct-rlimit '.process.rlimits = [{"type": "RLIMIT_NOFILE", "hard": 1099511627776, "soft": 1024}]')
+    id=$(new_id ct-rlimit)
+    ctr_create "$id" "$bundle"
+    rc=$?
+    expect_fail "an rlimit above the host's hard limit fails create" $rc
+    expect_eq "a failed create leaves no state" "" "$(state_dir_entries)"
+    expect_eq "a failed create leaves no runtime process" 0 "$(runtime_procs)"
+    if ! ct_is_runc; then
+        expect_match "the error names the config field" '^(runtime: )?config\.json: process\.rlimits\[0\] \(RLIMIT_NOFILE\): setrlimit' "$(head -1 "$OUT/$id.err")"
+    fi
+    [ $rc -eq 0 ] && ctr_delete --force "$id"
+
+    # A new network namespace has `lo` up (runc, crun): 127.0.0.1 is reachable.
+    run_sh ct-lo 'cat /sys/class/net/lo/flags'
+    expect_eq "lo is up in a new network namespace (IFF_UP|IFF_LOOPBACK)" 0x9 "$STDOUT" "$STDERR"
+
+    # A non-root process can write to its stdio (runc's fixStdioPermissions).
+    run_sh ct-stdio 'echo to-stderr >/dev/stderr && echo ok' '.process.user = {"uid": 1000, "gid": 1000}'
+    expect_eq "a non-root user writes to /dev/stderr" ok "$STDOUT" "$STDERR"
+
+    # A read-only /dev tmpfs still gets its device nodes and mounts, then is read-only.
+    run_sh ct-rodev 'test -c /dev/null && test -d /dev/pts && ! touch /dev/x 2>/dev/null && echo ok' \
+        '.mounts |= map(if .destination == "/dev" then .options += ["ro"] else . end)'
+    expect_eq "a read-only /dev has its nodes and /dev/pts and is read-only" ok "$STDOUT" "$STDERR"
+
+    # config.md: poststart hooks MUST be called after the user-specified process is executed.
+    if ct_is_runc; then
+        skip "poststart sees the exec'd process" "runc 1.1 runs poststart before the exec (runtime-spec config.md: MUST be after)"
+    else
+        dir=$WORK/ct-poststart
+        mkdir -p "$dir"
+        printf '#!/bin/sh\npid=$(sed -n '"'"'s/.*"pid": *\\([0-9]*\\).*/\\1/p'"'"')\nreadlink /proc/$pid/exe >%s/exe\n' "$dir" >"$dir/hook.sh"
+        chmod 755 "$dir/hook.sh"
+        bundle=$(mkbundle ct-poststart '.process.args = ["sleep", "5"] | .hooks = {"poststart": [{"path": $h}]}' --arg h "$dir/hook.sh")
+        id=$(new_id ct-poststart)
+        ctr_create "$id" "$bundle" && ctr_start "$id"
+        expect_match "poststart sees the exec'd process, not the runtime" 'busybox|sleep' "$(cat "$dir/exe" 2>/dev/null)"
+        ctr_delete --force "$id"
+    fi
+}
+
+ct_is_runc() { "$RUNTIME" --version 2>/dev/null | grep -q '^runc'; }
