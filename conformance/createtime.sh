@@ -33,6 +33,25 @@ createtime_tests() {
         '.mounts |= map(if .destination == "/dev" then .options += ["ro"] else . end)'
     expect_eq "a read-only /dev has its nodes and /dev/pts and is read-only" ok "$STDOUT" "$STDERR"
 
+    # A container in a user namespace binds a volume whose parent its root cannot search
+    # (kubelet's 0750 volume directories): the runtime opens the source before the child
+    # enters the user namespace.
+    dir=$WORK/ct-userns
+    mkdir -p "$dir" "$WORK/ct-private/vol"
+    echo 100000:100000 >"$dir/.rootfs-owner"
+    "$REPO_DIR/bundles/mkrootfs.sh" "$dir" >/dev/null
+    echo visible >"$WORK/ct-private/vol/file"
+    chmod 700 "$WORK/ct-private"
+    jq --arg v "$WORK/ct-private/vol" '.root.path = "rootfs" | .process.args = ["cat", "/vol/file"]
+        | .linux.namespaces += [{type: "user"}]
+        | .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+        | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+        | .mounts += [{destination: "/vol", type: "bind", source: $v, options: ["rbind", "ro"]}]' "$BASE_CONFIG" >"$dir/config.json"
+    id=$(new_id ct-userns-bind)
+    ctr_run "$id" "$dir"
+    expect_eq "user namespace: a bind source under a directory its root cannot search" visible "$(cat "$OUT/$id.out")" "$(cat "$OUT/$id.err")"
+    ctr_delete --force "$id"
+
     # config.md: poststart hooks MUST be called after the user-specified process is executed.
     if ct_is_runc; then
         skip "poststart sees the exec'd process" "runc 1.1 runs poststart before the exec (runtime-spec config.md: MUST be after)"

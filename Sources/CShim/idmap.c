@@ -57,3 +57,9 @@ int shim_idmapped_tree(const char *source, int recursive, int userns_fd) {
     }
     return fd;
 }
+
+int shim_detached_tree(const char *source, int recursive) {
+    int fd = (int)syscall(SYS_open_tree, AT_FDCWD, source,
+                          OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0));
+    return fd < 0 ? -errno : fd;
+}

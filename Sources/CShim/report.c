@@ -33,7 +33,12 @@ static const char *errno_text(int err) {
     case ELOOP: return "too many levels of symbolic links";
     case ETXTBSY: return "text file busy";
     case EINVAL: return "invalid argument";
-    default: return "error";
+    case EROFS: return "read-only file system";
+    case ENXIO: return "no such device or address";
+    case EBADF: return "bad file descriptor";
+    case EFAULT: return "bad address";
+    case EAGAIN: return "resource temporarily unavailable";
+    default: return NULL;
     }
 }
 
@@ -45,7 +50,21 @@ void shim_fail_late(int err, const char *step, const char *path) {
         shim_strlcat(line, path, sizeof line);
     }
     shim_strlcat(line, ": ", sizeof line);
-    shim_strlcat(line, errno_text(err), sizeof line);
+    const char *text = errno_text(err);
+    if (text) {
+        shim_strlcat(line, text, sizeof line);
+    } else {
+        // No text of our own for it: the number, so nothing is lost.
+        char num[16] = "errno ";
+        char digits[12];
+        int n = 0;
+        unsigned int v = err < 0 ? (unsigned int)-err : (unsigned int)err;
+        do { digits[n++] = (char)('0' + v % 10); v /= 10; } while (v);
+        size_t at = strlen(num);
+        while (n) num[at++] = digits[--n];
+        num[at] = 0;
+        shim_strlcat(line, num, sizeof line);
+    }
     shim_strlcat(line, "\n", sizeof line);
     (void)!write(2, line, strlen(line));
     _exit(err == ENOENT ? 127 : 126);

@@ -1,8 +1,11 @@
 import CShim
 import Glibc
 
-/// Apply step for idmapped bind mounts: a user namespace per distinct mapping, and a
-/// detached, idmapped copy of each source, made before clone(); the child attaches them.
+/// Apply step for bind mounts the parent opens before clone(); the child attaches them:
+/// idmapped mounts (a user namespace per distinct mapping, and a detached, idmapped copy of
+/// each source), and, for a container in a user namespace, every other bind source too —
+/// opened here with our credentials, since the container's root may not be allowed to look
+/// it up (kubelet's 0750 volume directories; runc does the same).
 final class IdmappedMounts {
     private var fds: [Int32] = []
 
@@ -10,8 +13,20 @@ final class IdmappedMounts {
 
     func prepare(_ plan: inout LaunchPlan) throws {
         var userns: [String: Int32] = [:]
+        let inUserNamespace = plan.cloneFlags & CLONE_NEWUSER != 0 || plan.joins.contains { $0.type == CLONE_NEWUSER }
         for i in plan.mounts.indices {
-            guard let idmap = plan.mounts[i].idmap, let source = plan.mounts[i].source else { continue }
+            let m = plan.mounts[i]
+            if inUserNamespace, m.idmap == nil, let source = m.source, m.fstype == nil,
+               m.flags & UInt(MS_BIND) != 0, m.flags & UInt(MS_REMOUNT) == 0 {
+                let tree = shim_detached_tree(source, m.flags & UInt(MS_REC) != 0 ? 1 : 0)
+                // Not permitted (no CAP_SYS_ADMIN here: plain rootless): the child binds it.
+                if tree == -EPERM { continue }
+                guard tree >= 0 else { throw RuntimeError.errno("opening the bind source \(source) for \(m.dest)", -tree) }
+                fds.append(tree)
+                plan.mounts[i].treeFD = tree
+                continue
+            }
+            guard let idmap = m.idmap, let source = m.source else { continue }
             let key = (idmap.uidMap ?? "") + "|" + (idmap.gidMap ?? "")
             let nsfd: Int32
             if let existing = userns[key] { nsfd = existing } else {

@@ -200,6 +200,9 @@ int shim_wait(int sync_fd, struct shim_msg *msg);
 // `source` carrying them. Both return an fd or -errno.
 int shim_userns_fd(const char *uid_map, const char *gid_map);
 int shim_idmapped_tree(const char *source, int recursive, int userns_fd);
+// A detached copy of `source` (a plain bind), opened with the caller's credentials: for a
+// container in a new user namespace, whose root may not be allowed to look the source up.
+int shim_detached_tree(const char *source, int recursive);
 
 // Unix datagram sockets for sd_notify ("@name" is the abstract namespace); fd/0 or -errno.
 int shim_unix_dgram_bind(const char *path);
