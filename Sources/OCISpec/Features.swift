@@ -119,7 +119,7 @@ public struct Features: Codable, Sendable, Equatable {
     }
 
     /// What this runtime supports. Features it does not implement (AppArmor, SELinux,
-    /// Intel RDT, systemd cgroups, netDevices) are reported as false, not omitted.
+    /// Intel RDT, netDevices) are reported as false, not omitted.
     public static let thisRuntime = Features(
         ociVersionMin: "1.0.0",
         ociVersionMax: Spec.version,
@@ -128,7 +128,7 @@ public struct Features: Codable, Sendable, Equatable {
         linux: Linux(
             namespaces: LinuxNamespace.knownTypes,
             capabilities: LinuxCapabilities.knownNames,
-            cgroup: Cgroup(v1: true, v2: true, systemd: false, systemdUser: false, rdma: false),
+            cgroup: Cgroup(v1: true, v2: true, systemd: true, systemdUser: true, rdma: false),
             seccomp: Seccomp(
                 enabled: true,
                 actions: LinuxSeccomp.knownActions,

@@ -80,7 +80,7 @@ import Testing
         #expect(Set(linux.namespaces ?? []) == ["pid", "network", "mount", "ipc", "uts", "user", "cgroup", "time"])
         #expect(linux.capabilities?.count == 41)
         #expect(linux.capabilities?.last == "CAP_CHECKPOINT_RESTORE")
-        #expect(linux.cgroup == Features.Cgroup(v1: true, v2: true, systemd: false, systemdUser: false, rdma: false))
+        #expect(linux.cgroup == Features.Cgroup(v1: true, v2: true, systemd: true, systemdUser: true, rdma: false))
         #expect(linux.seccomp?.actions?.contains("SCMP_ACT_NOTIFY") == true)
         #expect(linux.seccomp?.archs?.contains("SCMP_ARCH_LOONGARCH64") == true)
         #expect(linux.seccomp?.operators?.count == 7)
