@@ -116,7 +116,13 @@ extension ContainerRuntime {
             || !(hooks?.createContainer ?? []).isEmpty
         let spawner = try Spawner(plan: plan, execFifoFD: fifoFD)
         let pid = try spawner.spawn()
-        rollback.add { Glibc.kill(pid, SIGKILL); var status: Int32 = 0; waitpid(pid, &status, 0) }
+        rollback.add {
+            // A frozen v1 task cannot die: thaw its cgroup before the kill we wait for.
+            if let cgroup, cgroup.isFrozen() { try? cgroup.thaw() }
+            Glibc.kill(pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+        }
         try spawner.writeIDMaps()
         if placement == nil { try cgroup?.addProcess(pid) }
         try spawner.setOOMScoreAdj()
