@@ -4,9 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
+# Every shell script, with the repository's .shellcheckrc (run.sh sources the conformance areas).
+shellcheck conformance/run.sh scripts/*.sh bench/*.sh vm/*.sh bundles/*.sh .ci/run
 scripts/build.sh >/dev/null
 bundles/mkrootfs.sh
-export RUNTIME_BINARY="$(pwd)/.build/release/runtime"
+RUNTIME_BINARY="$(pwd)/.build/release/runtime"
+export RUNTIME_BINARY
 swift test
 echo "== conformance: runtime"
 RUNTIME="$RUNTIME_BINARY" conformance/run.sh

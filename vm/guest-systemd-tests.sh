@@ -102,7 +102,7 @@ test_runtime() {
     check "CPUQuotaPerSecUSec" 500ms "$(prop $unit CPUQuotaPerSecUSec)"
     check "CPUWeight (shares 1024)" 39 "$(prop $unit CPUWeight)"
     pid=$(pid_of "$id")
-    check "init's cgroup is the unit's" "0::/system.slice/$unit" "$(cat /proc/$pid/cgroup 2>&1)"
+    check "init's cgroup is the unit's" "0::/system.slice/$unit" "$(cat "/proc/$pid/cgroup" 2>&1)"
     check "pids.max" 20 "$(cat $dir/pids.max 2>&1)"
     check "memory.max" 33554432 "$(cat $dir/memory.max 2>&1)"
     check "memory.swap.max" 0 "$(cat $dir/memory.swap.max 2>&1)"
@@ -150,7 +150,7 @@ test_runtime() {
     dir=$CG/kube.slice/kube-pod123.slice/cri-c2.scope
     if rt create -b "$B/c2" "$id" >"$B/c2.out" 2>&1 </dev/null; then ok "create in kube-pod123.slice:cri:c2"
     else fail "create nested: $(cat "$B/c2.out")"; fi
-    check "nested: cgroup" "0::/kube.slice/kube-pod123.slice/cri-c2.scope" "$(cat /proc/$(pid_of "$id")/cgroup 2>&1)"
+    check "nested: cgroup" "0::/kube.slice/kube-pod123.slice/cri-c2.scope" "$(cat "/proc/$(pid_of "$id")/cgroup" 2>&1)"
     check "nested: pids.max" 10 "$(cat $dir/pids.max 2>&1)"
     rt delete --force "$id" >"$B/err" 2>&1 || fail "delete --force nested: $(cat "$B/err")"
     if wait_for 5 unit_gone cri-c2.scope && [ ! -e "$dir" ]; then ok "nested: nothing left"

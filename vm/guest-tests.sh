@@ -169,7 +169,7 @@ test_runtime() {
     wait_for 20 is_stopped "$id" || fail "still '$(state_of "$id")' 20 s after kill KILL"
     if rt delete "$id" >"$B/delete.out" 2>&1; then
         if [ -d "$dir" ]; then
-            fail "delete left the cgroup $dir (cgroup.procs: $(cat "$dir/cgroup.procs" 2>&1 | tr '\n' ' '))"
+            fail "delete left the cgroup $dir (cgroup.procs: $(tr '\n' ' ' <"$dir/cgroup.procs" 2>&1))"
         else
             ok "delete removed the cgroup directory"
         fi
@@ -243,7 +243,7 @@ test_runtime() {
     rmdir "$CG/vmtest-$name/nested" "$CG/vmtest-$name" 2>/dev/null
 
     # --- after run/delete, no cgroup of ours is left behind.
-    left=$(ls -d "$CG"/*"-$name" "$CG"/*/*"-$name" 2>/dev/null | tr '\n' ' ' | sed 's/ $//')
+    left=$(find "$CG" -mindepth 1 -maxdepth 2 -type d -name "*-$name" 2>/dev/null | tr '\n' ' ' | sed 's/ $//')
     check "no container cgroup left after run/delete" "" "$left"
 
     summarize

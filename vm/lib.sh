@@ -1,3 +1,6 @@
+# shellcheck shell=bash
+# Variables the sourcing script sets: cache (download cache dir), root (the guest root).
+# shellcheck disable=SC2154
 # Shared by the VM test scripts (sourced, bash): host packages, the cached Debian cloud
 # kernel, and copying binaries with their libraries into a guest root.
 # The caller sets $cache (.build-vm) and defines log().
@@ -20,7 +23,7 @@ vm_host_packages() {
 # linux-image-*-cloud-amd64 (or $VM_KERNEL_PACKAGE) once.
 vm_kernel() {
     mkdir -p "$cache/kernel"
-    kernel=$(ls "$cache"/kernel/vmlinuz-* 2>/dev/null | sort -V | tail -1 || true)
+    kernel=$(find "$cache/kernel" -maxdepth 1 -name 'vmlinuz-*' 2>/dev/null | sort -V | tail -1 || true)
     if [ -n "${VM_KERNEL_PACKAGE:-}" ] && [ "$kernel" != "$cache/kernel/vmlinuz-${VM_KERNEL_PACKAGE#linux-image-}" ]; then
         kernel=""
     fi
@@ -47,7 +50,7 @@ vm_kernel() {
         fi
         log "downloaded $pkg"
         dpkg-deb --fsys-tarfile "$dl"/*.deb | tar -x -C "$dl" --wildcards './boot/vmlinuz-*'
-        v=$(ls "$dl"/boot/ | sed -n 's/^vmlinuz-//p' | head -1)
+        v=$(find "$dl/boot" -maxdepth 1 -name 'vmlinuz-*' -printf '%f\n' | sed -n 's/^vmlinuz-//p' | head -1)
         mv "$dl/boot/vmlinuz-$v" "$cache/kernel/vmlinuz-$v"
         rm -rf "$dl"
         trap - EXIT
@@ -62,7 +65,7 @@ add_binary() {
     local src=$1 dst=$2
     mkdir -p "$(dirname "$root$dst")"
     cp -L "$src" "$root$dst"
-    command -v strip >/dev/null 2>&1 && strip -s "$root$dst" 2>/dev/null || true
+    if command -v strip >/dev/null 2>&1; then strip -s "$root$dst" 2>/dev/null || true; fi
     chmod 0755 "$root$dst"
     add_libraries "$src"
 }
