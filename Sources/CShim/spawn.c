@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <sys/syscall.h>
 #include <linux/sched.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include "child_internal.h"
 #include "plan_pack.h"
@@ -51,8 +52,6 @@ static int plan_memfd(const struct shim_plan *p) {
     return fd;
 }
 
-static void keep_open(int fd) { if (fd >= 0) fcntl(fd, F_SETFD, 0); }
-
 // "_RUNTIME_STAGE0=<plan fd>,<sync fd>"
 static void stage0_env(char *buf, size_t len, int plan_fd, int sync_fd) {
     char digits[12];
@@ -67,20 +66,26 @@ static void stage0_env(char *buf, size_t len, int plan_fd, int sync_fd) {
     }
 }
 
-// The forked child, still the runtime's image and in the runtime's namespaces: hands the fds
-// the plan names across execve and becomes stage 0. Plain syscalls only (we may have threads).
-__attribute__((noreturn)) static void exec_stage0(const struct shim_plan *p, int exe, int plan_fd, int sync_fd) {
-    keep_open(plan_fd);
-    keep_open(sync_fd);
-    keep_open(p->cgroup_fd);
-    keep_open(p->exec_fifo_fd);
-    keep_open(p->exec_fd);
-    keep_open(p->console_socket_fd);
-    for (int i = 0; i < p->nmounts; i++) keep_open(p->mounts[i].tree_fd);
-    char env[64];
+// dup2 of an fd onto itself clears its close-on-exec flag (glibc's posix_spawn does so).
+static int keep_open(posix_spawn_file_actions_t *actions, int fd) {
+    return fd >= 0 ? posix_spawn_file_actions_adddup2(actions, fd, fd) : 0;
+}
+
+// Stage 0 is started with posix_spawn (a vfork-style clone: no copy of our page tables)
+// executing the read-only image through /proc/self/fd, with the fds the plan names kept open.
+static pid_t start_stage0(const struct shim_plan *p, int exe, int plan_fd, int sync_fd) {
+    posix_spawn_file_actions_t actions;
+    int err = posix_spawn_file_actions_init(&actions);
+    if (err) return -err;
+    err = keep_open(&actions, plan_fd) || keep_open(&actions, sync_fd) || keep_open(&actions, p->cgroup_fd)
+        || keep_open(&actions, p->exec_fifo_fd) || keep_open(&actions, p->exec_fd) || keep_open(&actions, p->console_socket_fd);
+    for (int i = 0; !err && i < p->nmounts; i++) err = keep_open(&actions, p->mounts[i].tree_fd);
+    if (err) { posix_spawn_file_actions_destroy(&actions); return -ENOMEM; }
+    char env[64], path[32];
     stage0_env(env, sizeof env, plan_fd, sync_fd);
+    shim_fd_path(path, exe);
     // The caller's name (comm) goes along as argv[0] and is restored after execve: the init
-    // shows as "runtime" in ps, as it did as a clone of the caller, not as "3".
+    // shows as "runtime" in ps, as it did as a clone of the caller.
     char comm[32] = "runtime";
     int cf = open("/proc/thread-self/comm", O_RDONLY | O_CLOEXEC);
     if (cf >= 0) {
@@ -90,8 +95,10 @@ __attribute__((noreturn)) static void exec_stage0(const struct shim_plan *p, int
     }
     char *argv[] = { comm, NULL };
     char *envp[] = { env, NULL };
-    syscall(SYS_execveat, exe, "", argv, envp, AT_EMPTY_PATH);
-    shim_fail(sync_fd, errno, "executing the runtime's read-only image", NULL);
+    pid_t pid;
+    err = posix_spawn(&pid, path, &actions, NULL, argv, envp);
+    posix_spawn_file_actions_destroy(&actions);
+    return err ? -err : pid;
 }
 
 pid_t shim_spawn(const struct shim_plan *plan, int *sync_fd, struct shim_msg *msg) {
@@ -105,12 +112,8 @@ pid_t shim_spawn(const struct shim_plan *plan, int *sync_fd, struct shim_msg *ms
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) { close(plan_fd); return -errno; }
 
-    pid_t stage0 = (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
-    if (stage0 == 0) {
-        close(sv[0]);
-        exec_stage0(&p, exe, plan_fd, sv[1]);
-    }
-    int err = stage0 < 0 ? -errno : 0;
+    pid_t stage0 = start_stage0(&p, exe, plan_fd, sv[1]);
+    int err = stage0 < 0 ? stage0 : 0;
     close(plan_fd);
     close(sv[1]);
     pid_t pid = err;
