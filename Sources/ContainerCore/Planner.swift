@@ -22,6 +22,9 @@ public struct Planner {
         var seccompCache: SeccompCache?
         /// Socket-activation fds (LISTEN_FDS) passed through to the container, as runc does.
         public var listenFDs: Int32 = 0
+        /// The runtime itself runs in a user namespace (rootless podman): mknod is refused
+        /// there even without a new user namespace in the config (runc binds devices then).
+        public var inUserNamespace = Rootless.inUserNamespace()
         public init(noPivot: Bool = false, preserveFDs: Int32 = 0) {
             self.noPivot = noPivot
             self.preserveFDs = preserveFDs
@@ -132,7 +135,7 @@ public struct Planner {
         plan.finalPropagation = propagation ?? 0
         plan.readonlyRoot = spec.root?.readonly ?? false
 
-        let userns = plan.cloneFlags & CLONE_NEWUSER != 0 || plan.joins.contains { $0.type == CLONE_NEWUSER }
+        let userns = plan.cloneFlags & CLONE_NEWUSER != 0 || plan.joins.contains { $0.type == CLONE_NEWUSER } || options.inUserNamespace
         for (index, mount) in (spec.mounts ?? []).enumerated() {
             plan.mounts += try planMount(mount, index: index)
         }
