@@ -9,6 +9,12 @@ enum Log {
         write(level: "error", message)
     }
 
+    /// Problems that do not fail the command (poststart/poststop hooks): stderr and `--log`.
+    static func warning(_ message: String) {
+        FileOut.stderr("runtime: warning: " + message + "\n")
+        write(level: "warning", message)
+    }
+
     static func debug(_ message: String) {
         guard GlobalOptions.current.debug else { return }
         FileOut.stderr("runtime: debug: " + message + "\n")
