@@ -40,8 +40,11 @@ public struct StateStore: Sendable {
 
     /// Every command checks the id before it touches a path: "../x" must never name a
     /// directory outside the root (runc validates in libcontainer.Load too).
+    /// An id that starts with "-" would be read as a flag by the next tool that passes it on
+    /// (conmon, scripts, our own CLI without `--`): refused too.
     static func checkID(_ id: String) throws {
         do { try ContainerID.validate(id) } catch { throw RuntimeError(String(describing: error)) }
+        if id.hasPrefix("-") { throw RuntimeError("container id \"\(id)\": must not start with \"-\" (it would read as a flag)") }
     }
 
     private func lockDirectory(_ id: String) throws -> Lock {

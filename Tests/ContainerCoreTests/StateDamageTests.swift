@@ -97,6 +97,20 @@ import Testing
         }
     }
 
+    /// Issue 10 §3: an id that reads as a flag, or an empty one, is refused with one line and
+    /// leaves nothing behind (not even the state root).
+    @Test(arguments: ["-x", "--foo", "", "-"])
+    func flagLikeOrEmptyIDsAreRefused(_ id: String) throws {
+        let t = try TempDir()
+        let store = StateStore(root: t.path + "/state")
+        let error = #expect(throws: RuntimeError.self) { _ = try store.createDirectory(id) }
+        let message = error?.description ?? ""
+        #expect(message.hasPrefix("container id"), "\(message)")
+        #expect(!message.contains("\n"))
+        #expect(!FileIO.exists(store.root))
+        #expect(throws: RuntimeError.self) { try ContainerRuntime(root: store.root).delete(id: id, force: true) }
+    }
+
     @Test func listShowsBrokenContainers() throws {
         let t = try TempDir()
         let store = StateStore(root: t.path)
