@@ -61,10 +61,22 @@ public struct Planner {
         planNamespaces(&plan)
         if plan.cloneFlags & CLONE_NEWNS != 0 {
             try planFilesystem(&plan)
+        } else {
+            try checkRootWithoutMountNamespace()
         }
         guard let process = spec.process else { throw RuntimeError("config.json: process: required") }
         try planProcess(process, into: &plan)
         return plan
+    }
+
+    /// Without a new mount namespace there is no pivot_root: the process keeps the root it
+    /// inherits (the host's, or the joined namespace's). Unless root.path is that "/", the
+    /// config cannot be honoured and is refused, rather than run on the host's root.
+    private func checkRootWithoutMountNamespace() throws {
+        let resolved = realpath(rootfs, nil).map { p in defer { free(p) }; return String(cString: p) }
+        guard resolved != "/" else { return }
+        throw RuntimeError("config.json: root.path: \"\(spec.root?.path ?? "rootfs")\" can be the container's root only "
+                           + "with a new mount namespace (linux.namespaces has no \"mount\" entry without a path); use \"/\" or add one")
     }
 
     /// `exec`: join every namespace of the running container (its init is `pid`), no
