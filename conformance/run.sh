@@ -5,7 +5,7 @@
 #
 # RUNTIME defaults to runc (the reference). AREA is any of: lifecycle cli namespaces
 # filesystem process terminal resources cgroups-cli exec hooks security rootless notify callers
-# podman rootless-podman containerd loopback network
+# podman rootless-podman containerd loopback network hook-errors refusals
 # (default: all; rootless creates the host user "ocirootless" if missing; podman is skipped
 # without podman). Prints `ok - ...` / `FAIL - ...` per check and ends with one line
 # `N passed, N failed`; exits non-zero if any check failed.
@@ -30,13 +30,15 @@ set -uo pipefail
 . "$CONF_DIR/podman.sh"
 . "$CONF_DIR/rootless-podman.sh"
 . "$CONF_DIR/network.sh"
+. "$CONF_DIR/hook-errors.sh"
+. "$CONF_DIR/refusals.sh"
 
 if [ "$(id -u)" -ne 0 ]; then
     echo "conformance: must run as root" >&2
     exit 2
 fi
 
-areas=${*:-lifecycle cli namespaces filesystem process terminal resources cgroups-cli exec hooks security rootless notify callers podman rootless-podman containerd loopback network}
+areas=${*:-lifecycle cli namespaces filesystem process terminal resources cgroups-cli exec hooks security rootless notify callers podman rootless-podman containerd loopback network hook-errors refusals}
 setup
 echo "# runtime: $RUNTIME"
 start=$(date +%s)
@@ -61,6 +63,8 @@ for area in $areas; do
     rootless-podman) rootless_podman_tests ;;
     loopback) loopback_tests ;;
     network) network_tests ;;
+    hook-errors) hook_errors_tests ;;
+    refusals) refusals_tests ;;
     *) echo "conformance: unknown area '$area'" >&2; exit 2 ;;
     esac
 done
