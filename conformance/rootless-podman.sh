@@ -122,7 +122,7 @@ rootless_podman_checks() {
     expect_eq "exec runs a process in it, as root inside" "0 exec-ok 0" "$? $(echo $(grep -v 'is not a shared mount' "$out.exec"))"
     rpm_tty exec -t "$name" /bin/sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo is-a-tty' >"$out.exec-t" 2>&1 </dev/null
     rc=$?
-    expect_match "exec -t: the process's stdio is a pty" '/dev/pts/[0-9]+ is-a-tty' "$(tr -d '\r' <"$out.exec-t" | tr '\n' ' ')" "rc=$rc"
+    expect_match "exec -t: the process's stdio is a pty" '/dev/pts/[0-9]+ is-a-tty' "$(tr -d '\r\0' <"$out.exec-t" | tr '\n' ' ')" "rc=$rc"
 
     rpm stop -t 5 "$name" >"$out.stop" 2>&1 </dev/null
     rc=$?
@@ -140,7 +140,7 @@ rootless_podman_checks() {
 
     rpm_tty "${run[@]}" --rm -it --rootfs "$rootfs" /bin/sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo is-a-tty' >"$out.run-it" 2>&1 </dev/null
     rc=$?
-    expect_match "run -it: the process's stdio is a pty" '/dev/pts/[0-9]+ is-a-tty' "$(tr -d '\r' <"$out.run-it" | tr '\n' ' ')" "rc=$rc"
+    expect_match "run -it: the process's stdio is a pty" '/dev/pts/[0-9]+ is-a-tty' "$(tr -d '\r\0' <"$out.run-it" | tr '\n' ' ')" "rc=$rc"
 
     # keep-id: podman adds a user namespace of its own to the config, mapping the user to itself.
     rpm "${run[@]}" --rm --userns=keep-id --rootfs "$rootfs" /bin/sh -c 'id -u; id -g' >"$out.keep-id" 2>&1 </dev/null
@@ -148,10 +148,39 @@ rootless_podman_checks() {
     expect_eq "run --userns=keep-id: the process runs as the user's own uid and gid" \
         "0 $uid $(id -g "$ROOTLESS_PODMAN_USER")" "$rc $(echo $(grep -v 'is not a shared mount' "$out.keep-id"))"
 
+    rootless_limit_checks "$rootfs"
+
     rpm rm -af -t 0 >/dev/null 2>&1 </dev/null
     if grep -q " $RP_DIR/" /proc/self/mountinfo; then
         fail "rootless podman left no mounts behind" "$(grep " $RP_DIR/" /proc/self/mountinfo | awk '{print $5}' | tr '\n' ' ')"
     else
         ok "rootless podman left no mounts behind"
     fi
+}
+
+# Without podman: the same user runs `spec --rootless` bundles itself. No cgroup is delegated
+# to it here, so a limit cannot be applied: create must fail naming the controller (runc:
+# "cannot set memory limit: container could not join or create cgroup"), never run unlimited.
+rootless_limit_checks() {
+    local rootfs=$1 dir=$RP_DIR/limits out=$OUT/rpodman-limit rc
+    mkdir -p "$dir/state"
+    chown -R "$ROOTLESS_PODMAN_USER" "$dir"
+    su "$ROOTLESS_PODMAN_USER" -s /bin/sh -c "cd '$dir' && '$RUNTIME' spec --rootless" </dev/null >/dev/null 2>&1
+    jq --arg r "$rootfs" '.root = {path: $r, readonly: true} | .process.terminal = false | .process.args = ["/bin/true"]
+        | .linux.resources = {memory: {limit: 67108864}}' "$dir/config.json" >"$dir/config.json.new" 2>/dev/null &&
+        mv "$dir/config.json.new" "$dir/config.json"
+    chown "$ROOTLESS_PODMAN_USER" "$dir/config.json"
+    if [ -n "$(find /sys/fs/cgroup -maxdepth 3 -user "$ROOTLESS_PODMAN_USER" 2>/dev/null | head -1)" ]; then
+        skip "rootless: a memory limit without a delegated cgroup fails create" "a cgroup is delegated to the user here"
+        return
+    fi
+    timeout -k 3 "$TIMEOUT" su "$ROOTLESS_PODMAN_USER" -s /bin/sh -c "cd '$dir' && exec '$RUNTIME' --root '$dir/state' run rl-limit-$$" \
+        >"$out.out" 2>"$out.err" </dev/null
+    rc=$?
+    if [ $rc -ne 0 ] && [ $rc -ne 124 ] && grep -q memory "$out.err"; then
+        ok "rootless: a memory limit without a delegated cgroup fails create, naming the controller"
+    else
+        fail "rootless: a memory limit without a delegated cgroup fails create, naming the controller" "rc=$rc $(cat "$out.err")"
+    fi
+    timeout -k 2 5 "$RUNTIME" --root "$dir/state" delete --force "rl-limit-$$" >/dev/null 2>&1 </dev/null
 }

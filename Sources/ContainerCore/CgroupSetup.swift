@@ -37,7 +37,7 @@ extension ContainerRuntime {
         rollback.add { try? Cgroups.open(planned).destroy() }
         let (cgroup, skipped) = RootlessCgroups.createUsable(handle)
         for (controller, reason) in skipped.sorted(by: { $0.key < $1.key }) {
-            Warnings.debug("rootless: skipping the \(RootlessCgroups.name(controller)) cgroup: \(reason)")
+            Warnings.debug("rootless: skipping the \(RootlessCgroups.name(controller)) hierarchy: \(reason)")
         }
         for asked in RootlessCgroups.askedControllers(resources, kind: handle.kind) {
             if let reason = skipped[asked.controller] {
