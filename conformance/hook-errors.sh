@@ -69,7 +69,7 @@ hook_errors_tests() {
     # read end leaked once, so a hook that waited for EOF elsewhere never saw it).
     local leak_check='in=$(readlink /proc/$$/fd/0); for f in /proc/$$/fd/*; do n=${f##*/}; [ "$n" != 0 ] && [ "$(readlink $f)" = "$in" ] && echo "leak $n"; done; echo checked'
     b=$(mkbundle hook-fds '.process.args = ["/bin/true"] | .hooks = {prestart: [$h]}' \
-        --argjson h "$(sh_hook "$leak_check >$d/fds")")
+        --argjson h "$(sh_hook "{ $leak_check; } >$d/fds")")
     id=$(new_id hook-fds)
     ctr_create "$id" "$b"
     expect_eq "a hook's only copy of the state pipe is its stdin" checked "$(cat "$d/fds" 2>&1)" "$(cat "$OUT/$id.err")"

@@ -84,7 +84,8 @@ extension Lifecycle {
             record.pid = bystander   // same pid, but the recorded start time is the old process's
             try f.runtime.store.save(record)
             _ = lock
-            try f.runtime.kill(id: id, signal: SIGTERM, all: true)
+            // SIGKILL: a mask the test process passes on cannot hide a delivery.
+            try f.runtime.kill(id: id, signal: SIGKILL, all: true)
             #expect(throws: RuntimeError.self) { try f.runtime.kill(id: id, signal: SIGTERM) }
             var status: Int32 = 0
             #expect(waitpid(bystander, &status, WNOHANG) == 0, "the bystander was signalled")
