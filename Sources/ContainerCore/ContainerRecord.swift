@@ -78,7 +78,7 @@ public struct ContainerRecord: Codable, Sendable {
         cgroup = try c.decodeIfPresent(CgroupHandle.self, forKey: .cgroup)
         notifySocket = try c.decodeIfPresent(String.self, forKey: .notifySocket)
         // StateStore.load reads config.json and checks it against this digest.
-        config = StoredConfig(expectedDigest: try c.decode(String.self, forKey: .configDigest))
+        config = StoredConfig(expectedDigest: try c.decodeIfPresent(String.self, forKey: .configDigest))
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -25,11 +25,18 @@ final class StoredConfig: @unchecked Sendable {
         self.unsaved = true
     }
 
-    /// The bytes read from config.json, if they are the ones state.json names.
+    /// The bytes read from config.json, if they are the ones state.json names. A state.json
+    /// written before digests were kept (a container created by an older runtime, still
+    /// running across an upgrade) has none: its config must at least decode, now.
     func attach(_ raw: [UInt8]) throws {
+        guard let expectedDigest else {
+            bytes = raw
+            _ = try spec()
+            return
+        }
         let digest = Self.digest(raw)
         guard digest == expectedDigest else {
-            throw RuntimeError("does not match the digest in state.json (\(digest), not \(expectedDigest ?? "none"))")
+            throw RuntimeError("does not match the digest in state.json (\(digest), not \(expectedDigest))")
         }
         bytes = raw
     }
@@ -39,7 +46,7 @@ final class StoredConfig: @unchecked Sendable {
         guard let bytes else { throw RuntimeError("config.json: the container's stored config was not loaded") }
         let spec: Spec
         do { spec = try SpecLoader.decode(Data(bytes), file: "config.json") } catch {
-            throw RuntimeError("the container's stored \(error) (damaged state: delete --force removes the container)")
+            throw RuntimeError("the container's stored \(error)")
         }
         decoded = spec
         return spec
