@@ -5,7 +5,7 @@
 #
 # RUNTIME defaults to runc (the reference). AREA is any of: lifecycle cli namespaces
 # filesystem process terminal resources cgroups-cli exec hooks security escapes createtime rootless
-# notify callers runc-users podman containerd
+# notify callers runc-users podman rootless-podman containerd loopback network hook-errors refusals
 # (default: all; rootless creates the host user "ocirootless" if missing; podman is skipped
 # without podman). Prints `ok - ...` / `FAIL - ...` per check and ends with one line
 # `N passed, N failed`; exits non-zero if any check failed.
@@ -31,13 +31,17 @@ set -uo pipefail
 . "$CONF_DIR/podman.sh"
 . "$CONF_DIR/escapes.sh"
 . "$CONF_DIR/createtime.sh"
+. "$CONF_DIR/rootless-podman.sh"
+. "$CONF_DIR/network.sh"
+. "$CONF_DIR/hook-errors.sh"
+. "$CONF_DIR/refusals.sh"
 
 if [ "$(id -u)" -ne 0 ]; then
     echo "conformance: must run as root" >&2
     exit 2
 fi
 
-areas=${*:-lifecycle cli namespaces filesystem process terminal resources cgroups-cli exec hooks security escapes createtime rootless notify callers runc-users podman containerd}
+areas=${*:-lifecycle cli namespaces filesystem process terminal resources cgroups-cli exec hooks security escapes createtime rootless notify callers runc-users podman rootless-podman containerd loopback network hook-errors refusals}
 setup
 echo "# runtime: $RUNTIME"
 start=$(date +%s)
@@ -62,6 +66,11 @@ for area in $areas; do
     callers) callers_tests ;;
     runc-users) runc_users_tests ;;
     podman) podman_tests ;;
+    rootless-podman) rootless_podman_tests ;;
+    loopback) loopback_tests ;;
+    network) network_tests ;;
+    hook-errors) hook_errors_tests ;;
+    refusals) refusals_tests ;;
     *) echo "conformance: unknown area '$area'" >&2; exit 2 ;;
     esac
 done

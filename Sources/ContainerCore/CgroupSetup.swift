@@ -4,31 +4,56 @@ import OCISpec
 
 extension ContainerRuntime {
     /// Creates the container's cgroup and writes its limits. As root any failure is fatal.
-    /// Unprivileged (rootless), cgroups are used only where delegated to us; otherwise the
-    /// container runs without them, with a warning if the config asked for limits.
+    /// Rootless (also uid 0 in a user namespace), only the hierarchies delegated to us are
+    /// used; the others are skipped with a `--debug` note, and a limit the config asks for in
+    /// a skipped one fails the create naming it (runc: "cannot set memory limit").
     /// `record(planned)` saves the directories about to be made before any exists, so that
     /// `delete --force` can clean up after a `create` that was killed half-way.
     func setUpCgroup(spec: Spec, id: String, rollback: Rollback,
                      record: (CgroupHandle) throws -> Void) throws -> CgroupManager? {
-        do {
+        guard Rootless.active, !systemdCgroup else {
             let layout = try CgroupLayout.detect()
+            // Rootless with --systemd-cgroup: the user's manager delegates a cgroup to us.
             let cgroup = systemdCgroup
                 ? try SystemdCgroups.manager(cgroupsPath: spec.linux?.cgroupsPath, containerID: id, layout: layout,
-                                             rootless: geteuid() != 0)
+                                             rootless: Rootless.active)
                 : try Cgroups.manager(cgroupsPath: spec.linux?.cgroupsPath, containerID: id, layout: layout)
             let planned = cgroup.handle.withPlannedCreations()
             try record(planned)
             rollback.add { try? Cgroups.open(planned).destroy() }
             try cgroup.create()
-            try cgroup.apply(EffectiveResources.of(spec, privileged: geteuid() == 0), isUpdate: false)
+            try cgroup.apply(EffectiveResources.of(spec, privileged: !Rootless.active), isUpdate: false)
             return cgroup
+        }
+        let resources = spec.linux?.resources
+        let handle: CgroupHandle
+        do {
+            let layout = try CgroupLayout.detect()
+            handle = try Cgroups.manager(cgroupsPath: spec.linux?.cgroupsPath, containerID: id, layout: layout).handle
         } catch {
-            guard geteuid() != 0 else { throw error }
-            let asked = spec.linux?.resources.map { $0 != LinuxResources() } ?? false
-            if asked {
-                Warnings.emit("cgroups are not delegated to uid \(geteuid()) here (\(error)); linux.resources not applied")
+            if let first = RootlessCgroups.askedControllers(resources, kind: .v1).first {
+                throw RuntimeError("config.json: linux.resources.\(first.field): cannot be applied without cgroups (\(error))")
             }
+            Warnings.debug("rootless: running without cgroups: \(error)")
             return nil
         }
+        let planned = handle.withPlannedCreations()
+        try record(planned)
+        rollback.add { try? Cgroups.open(planned).destroy() }
+        let (cgroup, skipped) = RootlessCgroups.createUsable(handle)
+        for (controller, reason) in skipped.sorted(by: { $0.key < $1.key }) {
+            Warnings.debug("rootless: skipping the \(RootlessCgroups.name(controller)) hierarchy: \(reason)")
+        }
+        for asked in RootlessCgroups.askedControllers(resources, kind: handle.kind) {
+            if let reason = skipped[asked.controller] {
+                throw RuntimeError("config.json: linux.resources.\(asked.field): cannot set the \(RootlessCgroups.name(asked.controller)) limit: "
+                                   + "the container could not create its cgroup (\(reason))")
+            }
+        }
+        if var limits = resources, let cgroup {
+            limits.devices = nil   // not ours to set without the host's CAP_SYS_ADMIN (runc ignores them too)
+            try cgroup.apply(limits, isUpdate: false)
+        }
+        return cgroup
     }
 }

@@ -9,7 +9,8 @@ import Foundation
 /// What the runtime keeps in `<root>/<id>/state.json`: the OCI state plus what later
 /// commands need (start time against pid reuse, cgroup handle). The config itself is kept
 /// beside it as `config.json`, byte for byte, and decoded only by the commands that use it
-/// (exec, update, hooks): `state`, `kill` and `start` never pay for a JSON decode of it.
+/// (exec, update, hooks): `state`, `kill` and `start` never pay for a JSON decode of it. Its
+/// digest is kept in state.json, so a damaged or swapped config.json is noticed by every command.
 public struct ContainerRecord: Codable, Sendable {
     public var ociVersion: String
     public var id: String
@@ -25,13 +26,15 @@ public struct ContainerRecord: Codable, Sendable {
     public var notifySocket: String?
     let config: StoredConfig
 
-    public var spec: Spec {
-        get { config.spec }
-        set { config.replace(newValue) }
-    }
+    /// The stored config, decoded on first use. A config.json that does not decode is an
+    /// error, never an empty config (`exec` would otherwise run in the host's namespaces).
+    public var spec: Spec { get throws { try config.spec() } }
+
+    /// The config after `update`: re-encoded and saved with the next `StateStore.save`.
+    public func replaceSpec(_ spec: Spec) { config.replace(spec) }
 
     /// The config's hooks, without decoding a config that has none (`start`, `delete`).
-    var hooks: Hooks? { config.mentions("\"hooks\"") ? spec.hooks : nil }
+    func hooks() throws -> Hooks? { try config.mayHaveHooks() ? spec.hooks : nil }
 
     init(ociVersion: String, id: String, pid: Int32, startTime: UInt64, bundle: String, rootfs: String,
          created: String, owner: String, annotations: [String: String]?, cgroup: CgroupHandle?, config: StoredConfig) {
@@ -51,14 +54,14 @@ public struct ContainerRecord: Codable, Sendable {
     /// A record for a config given as a value (it is encoded when first saved).
     public init(ociVersion: String, id: String, pid: Int32, startTime: UInt64, bundle: String, rootfs: String,
                 created: String, owner: String, annotations: [String: String]?, cgroup: CgroupHandle?, spec: Spec) {
-        let config = StoredConfig(path: nil)
+        let config = StoredConfig()
         config.replace(spec)
         self.init(ociVersion: ociVersion, id: id, pid: pid, startTime: startTime, bundle: bundle, rootfs: rootfs,
                   created: created, owner: owner, annotations: annotations, cgroup: cgroup, config: config)
     }
 
     enum CodingKeys: String, CodingKey {
-        case ociVersion, id, pid, startTime, bundle, rootfs, created, owner, annotations, cgroup, notifySocket
+        case ociVersion, id, pid, startTime, bundle, rootfs, created, owner, annotations, cgroup, notifySocket, configDigest
     }
 
     public init(from decoder: any Decoder) throws {
@@ -74,62 +77,23 @@ public struct ContainerRecord: Codable, Sendable {
         annotations = try c.decodeIfPresent([String: String].self, forKey: .annotations)
         cgroup = try c.decodeIfPresent(CgroupHandle.self, forKey: .cgroup)
         notifySocket = try c.decodeIfPresent(String.self, forKey: .notifySocket)
-        config = StoredConfig(path: nil)   // StateStore.load points it at the file
-    }
-}
-
-/// The container's config: the bytes as read at create (or re-encoded after `update`),
-/// decoded on first use.
-final class StoredConfig: @unchecked Sendable {
-    private(set) var bytes: [UInt8]?
-    private var decoded: Spec?
-    private(set) var path: String?
-    /// Bytes the state directory does not have yet (new container, or changed by update).
-    private(set) var unsaved = false
-
-    init(path: String?) { self.path = path }
-
-    init(bytes: [UInt8], spec: Spec) {
-        self.bytes = bytes
-        self.decoded = spec
-        self.unsaved = true
+        // StateStore.load reads config.json and checks it against this digest.
+        config = StoredConfig(expectedDigest: try c.decodeIfPresent(String.self, forKey: .configDigest))
     }
 
-    func attach(path: String) { self.path = path }
-
-    var spec: Spec {
-        if let decoded { return decoded }
-        let raw = bytes ?? path.flatMap { FileIO.read($0) } ?? []
-        // Validated at create; a damaged file yields an empty config rather than a crash.
-        let spec = (try? SpecLoader.decode(Data(raw), file: "config.json")) ?? Spec()
-        decoded = spec
-        return spec
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(ociVersion, forKey: .ociVersion)
+        try c.encode(id, forKey: .id)
+        try c.encode(pid, forKey: .pid)
+        try c.encode(startTime, forKey: .startTime)
+        try c.encode(bundle, forKey: .bundle)
+        try c.encode(rootfs, forKey: .rootfs)
+        try c.encode(created, forKey: .created)
+        try c.encode(owner, forKey: .owner)
+        try c.encodeIfPresent(annotations, forKey: .annotations)
+        try c.encodeIfPresent(cgroup, forKey: .cgroup)
+        try c.encodeIfPresent(notifySocket, forKey: .notifySocket)
+        try c.encode(StoredConfig.digest(try config.bytesToSave()), forKey: .configDigest)
     }
-
-    /// Whether the raw config contains `needle` at all (a cheap test before decoding).
-    func mentions(_ needle: String) -> Bool {
-        if decoded != nil && bytes == nil { return true }
-        guard let raw = bytes ?? path.flatMap({ FileIO.read($0) }) else { return true }
-        bytes = raw
-        let n = Array(needle.utf8)
-        guard n.count <= raw.count else { return false }
-        for i in 0...(raw.count - n.count) where raw[i] == n[0] && Array(raw[i..<(i + n.count)]) == n { return true }
-        return false
-    }
-
-    func replace(_ spec: Spec) {
-        decoded = spec
-        bytes = nil
-        unsaved = true
-    }
-
-    /// The bytes to write, encoding only after a change.
-    func bytesToSave() throws -> [UInt8] {
-        if let bytes { return bytes }
-        let encoded = Array(try JSONEncoder().encode(spec))
-        bytes = encoded
-        return encoded
-    }
-
-    func markSaved() { unsaved = false }
 }

@@ -7,15 +7,19 @@ struct DevicePlanner {
     let rootfs: String
     let spec: Spec
     let userNamespace: Bool
+    /// runc links /dev/core only when the host has /proc/kcore (kernels without
+    /// CONFIG_PROC_KCORE would get a dangling link).
+    let hostHasKcore: Bool
 
     private static let defaults: [(name: String, major: UInt32, minor: UInt32)] = [
         ("null", 1, 3), ("zero", 1, 5), ("full", 1, 7), ("random", 1, 8), ("urandom", 1, 9), ("tty", 5, 0),
     ]
 
-    init(rootfs: String, spec: Spec, userNamespace: Bool) throws {
+    init(rootfs: String, spec: Spec, userNamespace: Bool, hostHasKcore: Bool = FileIO.exists("/proc/kcore")) throws {
         self.rootfs = rootfs
         self.spec = spec
         self.userNamespace = userNamespace
+        self.hostHasKcore = hostHasKcore
     }
 
     /// runc leaves /dev alone when the config bind-mounts the host's /dev.
@@ -58,7 +62,7 @@ struct DevicePlanner {
             ("/proc/self/fd", "/dev/fd"), ("/proc/self/fd/0", "/dev/stdin"),
             ("/proc/self/fd/1", "/dev/stdout"), ("/proc/self/fd/2", "/dev/stderr"),
         ]
-        if FileIO.exists(rootfs + "/proc") || (spec.mounts ?? []).contains(where: { $0.destination == "/proc" }) {
+        if hostHasKcore, FileIO.exists(rootfs + "/proc") || (spec.mounts ?? []).contains(where: { $0.destination == "/proc" }) {
             links.append(("/proc/kcore", "/dev/core"))
         }
         // With a devpts instance of its own, /dev/ptmx must be its ptmx (runc's setupPtmx).

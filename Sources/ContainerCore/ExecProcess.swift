@@ -38,7 +38,7 @@ extension ContainerRuntime {
         if let issue = SpecValidator.validate(process: request.process, file: "process").first {
             throw RuntimeError(issue.description)
         }
-        var spec = record.spec
+        var spec = try record.spec
         spec.root?.path = record.rootfs
         var options = Planner.Options(preserveFDs: request.preserveFDs)
         options.seccompCache = .standard

@@ -22,6 +22,9 @@ public struct Planner {
         var seccompCache: SeccompCache?
         /// Socket-activation fds (LISTEN_FDS) passed through to the container, as runc does.
         public var listenFDs: Int32 = 0
+        /// The runtime itself runs in a user namespace (rootless podman): mknod is refused
+        /// there even without a new user namespace in the config (runc binds devices then).
+        public var inUserNamespace = Rootless.inUserNamespace()
         public init(noPivot: Bool = false, preserveFDs: Int32 = 0) {
             self.noPivot = noPivot
             self.preserveFDs = preserveFDs
@@ -58,10 +61,22 @@ public struct Planner {
         planNamespaces(&plan)
         if plan.cloneFlags & CLONE_NEWNS != 0 {
             try planFilesystem(&plan)
+        } else {
+            try checkRootWithoutMountNamespace()
         }
         guard let process = spec.process else { throw RuntimeError("config.json: process: required") }
         try planProcess(process, into: &plan)
         return plan
+    }
+
+    /// Without a new mount namespace there is no pivot_root: the process keeps the root it
+    /// inherits (the host's, or the joined namespace's). Unless root.path is that "/", the
+    /// config cannot be honoured and is refused, rather than run on the host's root.
+    private func checkRootWithoutMountNamespace() throws {
+        let resolved = realpath(rootfs, nil).map { p in defer { free(p) }; return String(cString: p) }
+        guard resolved != "/" else { return }
+        throw RuntimeError("config.json: root.path: \"\(spec.root?.path ?? "rootfs")\" can be the container's root only "
+                           + "with a new mount namespace (linux.namespaces has no \"mount\" entry without a path); use \"/\" or add one")
     }
 
     /// `exec`: join every namespace of the running container (its init is `pid`), no
@@ -134,7 +149,7 @@ public struct Planner {
         plan.finalPropagation = propagation ?? 0
         plan.readonlyRoot = spec.root?.readonly ?? false
 
-        let userns = plan.cloneFlags & CLONE_NEWUSER != 0 || plan.joins.contains { $0.type == CLONE_NEWUSER }
+        let userns = plan.cloneFlags & CLONE_NEWUSER != 0 || plan.joins.contains { $0.type == CLONE_NEWUSER } || options.inUserNamespace
         for (index, mount) in (spec.mounts ?? []).enumerated() {
             plan.mounts += try planMount(mount, index: index)
         }

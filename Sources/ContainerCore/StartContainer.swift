@@ -13,7 +13,7 @@ extension ContainerRuntime {
         let id = record.id
         let status = record.status(in: store)
         guard status == .created else { throw RuntimeError("cannot start a container in the \(status.rawValue) state") }
-        let hooks = record.hooks
+        let hooks = try record.hooks()
         if let startHooks = hooks?.startContainer, !startHooks.isEmpty {
             do {
                 try HookRunner(state: record.ociState(in: store)).run(startHooks, name: "startContainer", place: .container(record: record, hostPath: false))
@@ -30,8 +30,8 @@ extension ContainerRuntime {
             try NotifySocket.relayReady(from: notify, to: host, pid: record.pid, startTime: record.startTime)
         }
         if let poststart = hooks?.poststart, !poststart.isEmpty {
-            do { try HookRunner(state: record.ociState(in: store)).run(poststart, name: "poststart", place: .runtime) }
-            catch { Warnings.emit("\(error)") }   // poststart failures warn; the container keeps running
+            // config.md: a failing poststart hook is a warning; the rest still run.
+            HookRunner(state: record.ociState(in: store)).runWarningOnFailure(poststart, name: "poststart", place: .runtime)
         }
     }
 

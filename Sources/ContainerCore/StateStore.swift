@@ -40,8 +40,11 @@ public struct StateStore: Sendable {
 
     /// Every command checks the id before it touches a path: "../x" must never name a
     /// directory outside the root (runc validates in libcontainer.Load too).
+    /// An id that starts with "-" would be read as a flag by the next tool that passes it on
+    /// (conmon, scripts, our own CLI without `--`): refused too.
     static func checkID(_ id: String) throws {
         do { try ContainerID.validate(id) } catch { throw RuntimeError(String(describing: error)) }
+        if id.hasPrefix("-") { throw RuntimeError("container id \"\(id)\": must not start with \"-\" (it would read as a flag)") }
     }
 
     private func lockDirectory(_ id: String) throws -> Lock {
@@ -76,36 +79,60 @@ public struct StateStore: Sendable {
 
     public func lock(_ id: String) throws -> Lock { try lockDirectory(id) }
 
-    func configPath(_ id: String) -> String { directory(id) + "/config.json" }
+    /// Whether another command holds the id's lock now (a `create` that has not written its
+    /// state yet, for `list`).
+    func isLockedByOther(_ id: String) -> Bool {
+        let fd = open(directory(id), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        return flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK
+    }
 
+    func configPath(_ id: String) -> String { directory(id) + "/config.json" }
     /// state.json, and config.json when it changed (written first: state.json names a
-    /// container only once its config is there).
+    /// container only once its config is there, and carries the config's digest).
     public func save(_ record: ContainerRecord) throws {
         if record.config.unsaved {
             try FileIO.writeAtomically(configPath(record.id), try record.config.bytesToSave())
             record.config.markSaved()
-            record.config.attach(path: configPath(record.id))
         }
         let data = try JSONEncoder().encode(record)
         try FileIO.writeAtomically(statePath(record.id), Array(data))
     }
 
+    /// The record, with its config checked against the digest state.json holds. Anything
+    /// missing, unreadable or mismatched fails: no command works from a guess.
     public func load(_ id: String) throws -> ContainerRecord {
         try Self.checkID(id)
-        guard let bytes = FileIO.read(statePath(id)) else {
-            if FileIO.isDirectory(directory(id)) { throw RuntimeError("container \"\(id)\" was never fully created (delete --force removes it)") }
-            throw RuntimeError("container \"\(id)\" does not exist")
+        var attempts = 0
+        while true {
+            attempts += 1
+            guard let stateBytes = FileIO.read(statePath(id)) else {
+                if FileIO.isDirectory(directory(id)) {
+                    throw RuntimeError("container \"\(id)\" has no state.json: it was never fully created or its state is damaged (delete --force removes it)")
+                }
+                throw RuntimeError("container \"\(id)\" does not exist")
+            }
+            let record: ContainerRecord
+            do { record = try JSONDecoder().decode(ContainerRecord.self, from: Data(stateBytes)) } catch {
+                throw Self.damaged(statePath(id), "unreadable state: \(error)")
+            }
+            guard record.id == id else { throw Self.damaged(statePath(id), "records container \"\(record.id)\", not \"\(id)\"") }
+            guard let raw = FileIO.read(configPath(id)) else { throw Self.damaged(configPath(id), "missing") }
+            do {
+                try record.config.attach(raw)
+                return record
+            } catch {
+                // `update` replaces config.json, then state.json: a reader in between sees
+                // the new config with the old digest. Only a state.json that stayed put is damage.
+                if attempts < 3 && FileIO.read(statePath(id)) != stateBytes { continue }
+                throw Self.damaged(configPath(id), "\(error)")
+            }
         }
-        do {
-            let record = try JSONDecoder().decode(ContainerRecord.self, from: Data(bytes))
-            record.config.attach(path: configPath(id))
-            guard record.id == id else { throw RuntimeError("\(statePath(id)): records container \"\(record.id)\", not \"\(id)\"") }
-            return record
-        } catch let error as RuntimeError {
-            throw error
-        } catch {
-            throw RuntimeError("\(statePath(id)): unreadable state: \(error)")
-        }
+    }
+
+    static func damaged(_ path: String, _ what: String) -> RuntimeError {
+        RuntimeError("\(path): \(what) (damaged state: delete --force removes the container)")
     }
 
     public func remove(_ id: String) {

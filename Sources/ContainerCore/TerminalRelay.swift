@@ -13,6 +13,10 @@ final class TerminalRelay {
     private var raw = false
 
     init() throws {
+        // Nothing to relay from: runc fails too ("open /dev/tty: no such device or address").
+        guard isatty(0) != 0 else {
+            throw RuntimeError("process.terminal is true, but stdin is not a terminal and no --console-socket was given")
+        }
         var fds: [Int32] = [0, 0]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds) == 0 else {
             throw RuntimeError.errno("socketpair for the terminal")

@@ -11,21 +11,23 @@ extension ContainerRuntime {
     public func update(id: String, changes: LinuxResources) throws -> [String] {
         let lock = try store.lock(id)
         defer { _ = lock }
-        var record = try store.load(id)
+        let record = try store.load(id)
         let status = record.status(in: store)
         guard status != .stopped, status != .creating else {
             throw RuntimeError("container \"\(id)\" is not running (status: \(status.rawValue)): cannot update its resources")
         }
         let cgroup = try Self.cgroupManager(of: record)
-        let merged = ResourceMerge.merge(record.spec.linux?.resources, changes)
+        var spec = try record.spec
+        let merged = ResourceMerge.merge(spec.linux?.resources, changes)
         var written = merged
         written.devices = nil
         let warnings: [CgroupWarning]
         do { warnings = try cgroup.apply(written, isUpdate: true) } catch {
             throw RuntimeError("updating \"\(id)\": \(error)")
         }
-        if record.spec.linux == nil { record.spec.linux = Linux() }
-        record.spec.linux?.resources = merged
+        if spec.linux == nil { spec.linux = Linux() }
+        spec.linux?.resources = merged
+        record.replaceSpec(spec)
         try store.save(record)
         var notes = warnings.map(\.description)
         if changes.devices != nil { notes.append("update: device rules cannot be changed on a live container; ignored") }

@@ -8,12 +8,8 @@ struct GlobalOptions {
 
     var root = GlobalOptions.defaultRoot
 
-    /// Root: /run/runtime. Unprivileged (rootless): $XDG_RUNTIME_DIR/runtime, as runc does.
-    static var defaultRoot: String {
-        guard geteuid() != 0 else { return StateStore.defaultRoot }
-        if let xdg = getenv("XDG_RUNTIME_DIR"), xdg.pointee != 0 { return String(cString: xdg) + "/runtime" }
-        return "/tmp/runtime-\(geteuid())"
-    }
+    /// Root: /run/runtime. Rootless (also uid 0 in a user namespace): $XDG_RUNTIME_DIR/runtime.
+    static var defaultRoot: String { Rootless.defaultStateRoot() }
     var logPath: String?
     var logFormat = "text"
     var debug = false

@@ -9,6 +9,12 @@ enum Log {
         write(level: "error", message)
     }
 
+    /// Problems that do not fail the command (poststart/poststop hooks): stderr and `--log`.
+    static func warning(_ message: String) {
+        FileOut.stderr("runtime: warning: " + message + "\n")
+        write(level: "warning", message)
+    }
+
     /// `--debug`: each step of a command, to `--log` when given (where conmon and containerd
     /// look), else to stderr — as runc's logger does.
     static func debug(_ message: String) {

@@ -17,6 +17,10 @@ struct RuntimeCommand: ParsableCommand {
                       Ps.self, Pause.self, Resume.self, Update.self, Events.self, Exec.self])
 
     static func main() {
+        // A reader that goes away (a hook that ignores its stdin, `list | head`) must cost
+        // an EPIPE, not the runtime half-way through a lifecycle step.
+        signal(SIGPIPE, SIG_IGN)
+        Warnings.sink = { Log.warning($0) }
         do {
             let (globals, rest) = try GlobalOptions.extract(Array(CommandLine.arguments.dropFirst()))
             GlobalOptions.current = globals

@@ -76,7 +76,7 @@ import Testing
         let planner = try DevicePlanner(rootfs: "/r", spec: Self.spec(mounts: [
             Mount(destination: "/proc", type: "proc", source: "proc"),
             Mount(destination: "/dev/pts", type: "devpts", source: "devpts"),
-        ]), userNamespace: false)
+        ]), userNamespace: false, hostHasKcore: true)
         let links = try planner.symlinks(mounts: [])
         let byLink = Dictionary(uniqueKeysWithValues: links.map { ($0.link, $0.target) })
         #expect(byLink["/r/dev/fd"] == "/proc/self/fd")
@@ -94,5 +94,15 @@ import Testing
         try t.symlink("rootfs/dev", to: "/etc")   // a hostile image: /dev → the host's /etc
         let planner = try DevicePlanner(rootfs: rootfs, spec: Self.spec(), userNamespace: false)
         #expect(try planner.devices().allSatisfy { $0.path.hasPrefix(rootfs + "/etc/") })
+    }
+
+    /// runc's setupDevSymlinks: /dev/core → /proc/kcore only when the host has /proc/kcore.
+    @Test func noCoreLinkWithoutHostKcore() throws {
+        let planner = try DevicePlanner(rootfs: "/r", spec: Self.spec(mounts: [
+            Mount(destination: "/proc", type: "proc", source: "proc"),
+        ]), userNamespace: false, hostHasKcore: false)
+        let links = try planner.symlinks(mounts: []).map(\.link)
+        #expect(!links.contains("/r/dev/core"))
+        #expect(links.contains("/r/dev/fd"))
     }
 }

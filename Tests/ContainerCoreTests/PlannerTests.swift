@@ -10,7 +10,21 @@ import Testing
                      linux: (inout Linux) -> Void = { _ in }) -> Spec {
         var l = Linux(namespaces: namespaces.map { LinuxNamespace(type: $0) })
         linux(&l)
-        return Spec(process: process, root: Root(path: "rootfs"), mounts: mounts, linux: l)
+        // Without a new mount namespace only "/" can be the root (see noMountNamespace…).
+        let newMountNamespace = (l.namespaces ?? []).contains { $0.type == "mount" && ($0.path ?? "").isEmpty }
+        return Spec(process: process, root: Root(path: newMountNamespace ? "rootfs" : "/"), mounts: mounts, linux: l)
+    }
+
+    /// Issue 9 §5: no new mount namespace means no pivot_root; a root.path other than "/" was
+    /// silently ignored and the process ran on the host's root.
+    @Test func noMountNamespaceRefusesARootOtherThanSlash() throws {
+        var spec = Self.spec(namespaces: ["pid"])
+        #expect(try Self.plan(spec).rootfs == "/")
+        spec.root = Root(path: "rootfs")
+        let error = #expect(throws: RuntimeError.self) { try Self.plan(spec) }
+        #expect(error?.description.hasPrefix("config.json: root.path:") == true)
+        spec.linux?.namespaces = [LinuxNamespace(type: "mount", path: "/proc/1/ns/mnt")]
+        #expect(throws: RuntimeError.self) { try Self.plan(spec) }
     }
 
     static func plan(_ spec: Spec, bundle: String = "/nonexistent-bundle") throws -> LaunchPlan {
@@ -234,7 +248,7 @@ import Testing
     }
 
     @Test func rootfsPathAbsoluteOrRelativeToTheBundle() throws {
-        var spec = Self.spec()
+        var spec = Self.spec(namespaces: ["mount"])
         #expect(try Self.plan(spec, bundle: "/b/x").rootfs == "/b/x/rootfs")
         spec.root = Root(path: "/srv/root/")
         #expect(try Self.plan(spec, bundle: "/b/x").rootfs == "/srv/root")
@@ -282,7 +296,7 @@ import Testing
         let t = try TempDir()
         try t.file("rootfs/etc/passwd", "root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000::/home/user:/bin/sh\nnohome:x:7:7::::\n")
         func home(_ uid: UInt32, env: [String] = ["PATH=/bin"]) throws -> [String] {
-            let p = try Self.plan(Self.spec(process: Process(user: User(uid: uid), args: ["/bin/true"], env: env)), bundle: t.path)
+            let p = try Self.plan(Self.spec(namespaces: ["mount"], process: Process(user: User(uid: uid), args: ["/bin/true"], env: env)), bundle: t.path)
             return p.env.filter { $0.hasPrefix("HOME=") }
         }
         #expect(try home(0) == ["HOME=/root"])
@@ -298,7 +312,7 @@ import Testing
         let t = try TempDir()
         let hostFile = try t.file("host/passwd", "root:x:0:0:root:/host-secret-home:/bin/sh\n")
         try t.symlink("rootfs/etc/passwd", to: hostFile)
-        let p = try Self.plan(Self.spec(process: Process(args: ["/bin/true"], env: [])), bundle: t.path)
+        let p = try Self.plan(Self.spec(namespaces: ["mount"], process: Process(args: ["/bin/true"], env: [])), bundle: t.path)
         #expect(p.env == ["HOME=/"])
     }
 

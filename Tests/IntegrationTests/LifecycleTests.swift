@@ -86,11 +86,17 @@ extension Lifecycle {
             #expect(error?.description.contains("stopped") == true)
         }
 
-        @Test func deleteOfACreatedContainerKillsItsInit() throws {
+        /// runtime.md "Operations": "Attempting to delete a container that is not stopped MUST
+        /// generate an error" (runc deletes a created one anyway); --force kills it.
+        @Test func deleteOfACreatedContainerNeedsForce() throws {
             let f = try ContainerFixture(args: ["/bin/sh", "-c", "echo ran > /out/ran"])
             let id = f.newID()
             let record = try f.create(id)
-            try f.runtime.delete(id: id)
+            let error = #expect(throws: RuntimeError.self) { try f.runtime.delete(id: id) }
+            #expect(error?.description.contains("not stopped") == true)
+            #expect(f.status(id) == "created")
+            #expect(ProcStat.isRunning(pid: record.pid, startTime: record.startTime))
+            try f.runtime.delete(id: id, force: true)
             #expect(!ProcStat.isRunning(pid: record.pid, startTime: record.startTime))
             #expect(!FileIO.exists(f.runtime.store.directory(id)))
             #expect(f.outFile("ran") == nil)

@@ -1,0 +1,99 @@
+import OCISpec
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The container's config: the bytes as read at create (or re-encoded after `update`),
+/// decoded on first use. Loaded records hold the bytes `StateStore.load` checked against
+/// the digest in state.json.
+final class StoredConfig: @unchecked Sendable {
+    private(set) var bytes: [UInt8]?
+    private var decoded: Spec?
+    /// What state.json says config.json must hash to (loaded records only).
+    let expectedDigest: String?
+    /// Bytes the state directory does not have yet (new container, or changed by update).
+    private(set) var unsaved = false
+
+    init(expectedDigest: String? = nil) { self.expectedDigest = expectedDigest }
+
+    init(bytes: [UInt8], spec: Spec) {
+        self.bytes = bytes
+        self.decoded = spec
+        self.expectedDigest = nil
+        self.unsaved = true
+    }
+
+    /// The bytes read from config.json, if they are the ones state.json names. A state.json
+    /// written before digests were kept (a container created by an older runtime, still
+    /// running across an upgrade) has none: its config must at least decode, now.
+    func attach(_ raw: [UInt8]) throws {
+        guard let expectedDigest else {
+            bytes = raw
+            _ = try spec()
+            return
+        }
+        let digest = Self.digest(raw)
+        guard digest == expectedDigest else {
+            throw RuntimeError("does not match the digest in state.json (\(digest), not \(expectedDigest))")
+        }
+        bytes = raw
+    }
+
+    func spec() throws -> Spec {
+        if let decoded { return decoded }
+        guard let bytes else { throw RuntimeError("config.json: the container's stored config was not loaded") }
+        let spec: Spec
+        do { spec = try SpecLoader.decode(Data(bytes), file: "config.json") } catch {
+            throw RuntimeError("the container's stored \(error)")
+        }
+        decoded = spec
+        return spec
+    }
+
+    /// Whether the config can have a "hooks" member: spelled out, or hidden behind a \u
+    /// escape in a key (JSON allows "\u0068ooks"); a config with neither is not decoded.
+    func mayHaveHooks() -> Bool {
+        if decoded != nil { return true }
+        guard let bytes else { return true }
+        return Self.contains(bytes, Array("\"hooks\"".utf8)) || Self.contains(bytes, Array("\\u".utf8))
+    }
+
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty, needle.count <= haystack.count else { return false }
+        for i in 0...(haystack.count - needle.count) where haystack[i] == needle[0] {
+            if haystack[i..<(i + needle.count)].elementsEqual(needle) { return true }
+        }
+        return false
+    }
+
+    func replace(_ spec: Spec) {
+        decoded = spec
+        bytes = nil
+        unsaved = true
+    }
+
+    /// The bytes to write, encoding only after a change.
+    func bytesToSave() throws -> [UInt8] {
+        if let bytes { return bytes }
+        let encoded = Array(try JSONEncoder().encode(try spec()))
+        bytes = encoded
+        return encoded
+    }
+
+    func markSaved() { unsaved = false }
+
+    /// FNV-1a (64 bit) and the length: enough to tell a truncated, garbled or swapped file
+    /// from the one written (this guards against damage, not against an attacker who can
+    /// write the state directory, who could rewrite state.json as well).
+    static func digest(_ bytes: [UInt8]) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return "fnv1a64:" + String(repeating: "0", count: 16 - hex.count) + hex + ":\(bytes.count)"
+    }
+}
