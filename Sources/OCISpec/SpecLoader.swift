@@ -24,8 +24,8 @@ public struct SpecError: Error, CustomStringConvertible, Equatable {
     }
 
     public var description: String {
-        guard let path, !path.isEmpty else { return "\(file): \(message)" }
-        return "\(file): \(path): \(message)"
+        guard let path, !path.isEmpty else { return Quoting.oneLine("\(file): \(message)") }
+        return Quoting.oneLine("\(file): \(path): \(message)")
     }
 }
 
