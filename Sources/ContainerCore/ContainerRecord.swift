@@ -99,7 +99,7 @@ final class StoredConfig: @unchecked Sendable {
 
     var spec: Spec {
         if let decoded { return decoded }
-        let raw = bytes ?? path.flatMap { FileIO.read($0) } ?? []
+        let raw = bytes ?? path.flatMap { FileIO.readRegular($0) } ?? []
         // Validated at create; a damaged file yields an empty config rather than a crash.
         let spec = (try? SpecLoader.decode(Data(raw), file: "config.json")) ?? Spec()
         decoded = spec
@@ -109,7 +109,7 @@ final class StoredConfig: @unchecked Sendable {
     /// Whether the raw config contains `needle` at all (a cheap test before decoding).
     func mentions(_ needle: String) -> Bool {
         if decoded != nil && bytes == nil { return true }
-        guard let raw = bytes ?? path.flatMap({ FileIO.read($0) }) else { return true }
+        guard let raw = bytes ?? path.flatMap({ FileIO.readRegular($0) }) else { return true }
         bytes = raw
         let n = Array(needle.utf8)
         guard n.count <= raw.count else { return false }

@@ -92,7 +92,7 @@ public struct StateStore: Sendable {
 
     public func load(_ id: String) throws -> ContainerRecord {
         try Self.checkID(id)
-        guard let bytes = FileIO.read(statePath(id)) else {
+        guard let bytes = FileIO.readRegular(statePath(id)) else {
             if FileIO.isDirectory(directory(id)) { throw RuntimeError("container \"\(id)\" was never fully created (delete --force removes it)") }
             throw RuntimeError("container \"\(id)\" does not exist")
         }

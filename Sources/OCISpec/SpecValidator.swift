@@ -31,6 +31,15 @@ public enum SpecValidator {
         return validation.issues
     }
 
+    /// `update`: the resources as they will be written (the stored ones with the change
+    /// overlaid), reported under `linux.resources`.
+    public static func validate(resources: LinuxResources, file: String) -> [ValidationIssue] {
+        var validation = Validation(spec: Spec(), bundle: "/", file: file)
+        validation.checkStrings(resources, at: JSONPath("linux.resources"))
+        validation.checkResources(resources, at: JSONPath("linux.resources"))
+        return validation.issues
+    }
+
     /// Checks a process on its own, as `exec --process <file>` gives it; paths are
     /// relative to the process object.
     public static func validate(process: Process, file: String = "process.json") -> [ValidationIssue] {

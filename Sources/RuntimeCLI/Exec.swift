@@ -24,9 +24,11 @@ struct Exec: ParsableCommand {
         let runtime = GlobalOptions.current.runtime
         var process: Process
         if let processFile {
-            let data = try SpecLoader.readFile(FileIO.absolute(processFile), name: processFile)
-            do { process = try SpecLoader.decode(Process.self, from: data, file: processFile) }
-            catch { throw RuntimeError(String(describing: error)) }
+            // Read errors too become a RuntimeError: main logs those to stderr and --log.
+            do {
+                let data = try SpecLoader.readFile(FileIO.absolute(processFile), name: processFile)
+                process = try SpecLoader.decode(Process.self, from: data, file: processFile)
+            } catch { throw RuntimeError(String(describing: error)) }
         } else {
             guard !args.isEmpty else { throw RuntimeError("exec: give a command, or --process FILE") }
             process = try runtime.containerProcess(id: id)
