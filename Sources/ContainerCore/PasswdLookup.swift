@@ -4,7 +4,8 @@ enum PasswdLookup {
     static func home(uid: UInt32, rootfs: String) -> String {
         // The image's /etc/passwd may be a symlink: resolve it inside the rootfs, never on the host.
         guard let path = try? SecureJoin.resolve(rootfs: rootfs, "/etc/passwd"),
-              let text = FileIO.readString(path) else { return "/" }
+              let bytes = FileIO.readRegular(path) else { return "/" }   // a FIFO or /dev/zero there must not hang or exhaust us
+        let text = String(decoding: bytes, as: UTF8.self)
         for line in text.split(separator: "\n") {
             let fields = line.split(separator: ":", omittingEmptySubsequences: false)
             if fields.count >= 6, UInt32(fields[2]) == uid, !fields[5].isEmpty { return String(fields[5]) }

@@ -161,9 +161,9 @@ extension Validation {
             // runc: notifying on every syscall would deadlock the agent's own handling.
             report(path.key("defaultAction"), "SCMP_ACT_NOTIFY cannot be the default action")
         }
-        // SECCOMP_RET_DATA has 16 bits; libseccomp would cut a larger errno silently.
-        if let errno = seccomp.defaultErrnoRet, errno > 0xffff {
-            report(path.key("defaultErrnoRet"), "must be at most 65535")
+        // libseccomp refuses an errno action whose errno is not below MAX_ERRNO (4095).
+        if let errno = seccomp.defaultErrnoRet, errno >= 4095 {
+            report(path.key("defaultErrnoRet"), "must be less than 4095")
         }
         for (i, arch) in (seccomp.architectures ?? []).enumerated() where !LinuxSeccomp.knownArchitectures.contains(arch) {
             report(path.key("architectures").index(i), "unknown seccomp architecture \(quoted(arch))")
@@ -182,8 +182,8 @@ extension Validation {
             if !LinuxSeccomp.knownActions.contains(syscall.action) {
                 report(rulePath.key("action"), "unknown seccomp action \(quoted(syscall.action))")
             }
-            if let errno = syscall.errnoRet, errno > 0xffff {
-                report(rulePath.key("errnoRet"), "must be at most 65535")
+            if let errno = syscall.errnoRet, errno >= 4095 {
+                report(rulePath.key("errnoRet"), "must be less than 4095")
             }
             usesNotify = usesNotify || syscall.action == "SCMP_ACT_NOTIFY"
             for (j, arg) in (syscall.args ?? []).enumerated() {

@@ -45,7 +45,11 @@ public enum SpecLoader {
     /// same one-line errors. `file` is the name the messages start with.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data, file: String) throws(SpecError) -> T {
         do {
-            return try JSONDecoder().decode(type, from: data)
+            let decoded = try JSONDecoder().decode(type, from: data)
+            try NULBytes.check(data, file: file)
+            return decoded
+        } catch let error as SpecError {
+            throw error
         } catch let error as DecodingError {
             throw explain(error, type: type, data: data, file: file)
         } catch {

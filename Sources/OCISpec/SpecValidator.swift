@@ -35,7 +35,6 @@ public enum SpecValidator {
     /// overlaid), reported under `linux.resources`.
     public static func validate(resources: LinuxResources, file: String) -> [ValidationIssue] {
         var validation = Validation(spec: Spec(), bundle: "/", file: file)
-        validation.checkStrings(resources, at: JSONPath("linux.resources"))
         validation.checkResources(resources, at: JSONPath("linux.resources"))
         return validation.issues
     }
@@ -44,7 +43,6 @@ public enum SpecValidator {
     /// relative to the process object.
     public static func validate(process: Process, file: String = "process.json") -> [ValidationIssue] {
         var validation = Validation(spec: Spec(), bundle: "/", file: file)
-        validation.checkStrings(process, at: JSONPath())
         validation.checkProcess(process, at: JSONPath())
         return validation.issues
     }
@@ -61,7 +59,6 @@ struct Validation {
     }
 
     mutating func run() {
-        checkStrings(spec, at: JSONPath())
         checkVersion()
         checkRoot()
         checkMounts()

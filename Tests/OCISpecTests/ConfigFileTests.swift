@@ -42,6 +42,17 @@ import Testing
         #expect(try SpecLoader.readFile(bundle.path + "/config.json", name: "config.json").count == SpecLoader.maxFileSize)
     }
 
+    /// A NUL can only come as the escape \u0000; an escaped backslash before "u0000" is text.
+    @Test func nulIsFoundWhereverItIsAndOnlyThere() throws {
+        #expect(try SpecLoader.decode(Data(#"{"hostname":"a\\u0000"}"#.utf8)).hostname == #"a\u0000"#)
+        #expect(throws: SpecError(file: "config.json", path: "annotations.k", message: "must not contain a NUL byte")) {
+            try SpecLoader.decode(Data(#"{"annotations":{"k":"v\u0000"}}"#.utf8))
+        }
+        #expect(throws: SpecError(file: "p.json", path: "args[1]", message: "must not contain a NUL byte")) {
+            try SpecLoader.decode(Process.self, from: Data(#"{"args":["sh","\u0000"]}"#.utf8), file: "p.json")
+        }
+    }
+
     /// A control character in a value cannot split the message into two lines.
     @Test func messagesStayOneLine() {
         let issue = ValidationIssue(path: "process.env[0]", message: "bad value \(Quoting.quoted("a\nb\u{0}c\"d"))")
