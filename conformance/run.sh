@@ -5,7 +5,7 @@
 #
 # RUNTIME defaults to runc (the reference). AREA is any of: lifecycle cli namespaces
 # filesystem process terminal resources cgroups-cli exec hooks security rootless notify callers
-# podman containerd
+# podman containerd fuzz
 # (default: all; rootless creates the host user "ocirootless" if missing; podman is skipped
 # without podman). Prints `ok - ...` / `FAIL - ...` per check and ends with one line
 # `N passed, N failed`; exits non-zero if any check failed.
@@ -28,13 +28,14 @@ set -uo pipefail
 . "$CONF_DIR/containerd.sh"
 . "$CONF_DIR/callers.sh"
 . "$CONF_DIR/podman.sh"
+. "$CONF_DIR/fuzz.sh"
 
 if [ "$(id -u)" -ne 0 ]; then
     echo "conformance: must run as root" >&2
     exit 2
 fi
 
-areas=${*:-lifecycle cli namespaces filesystem process terminal resources cgroups-cli exec hooks security rootless notify callers podman containerd}
+areas=${*:-lifecycle cli namespaces filesystem process terminal resources cgroups-cli exec hooks security rootless notify callers podman containerd fuzz}
 setup
 echo "# runtime: $RUNTIME"
 start=$(date +%s)
@@ -56,6 +57,7 @@ for area in $areas; do
     containerd) containerd_tests ;;
     callers) callers_tests ;;
     podman) podman_tests ;;
+    fuzz) fuzz_tests ;;
     *) echo "conformance: unknown area '$area'" >&2; exit 2 ;;
     esac
 done
