@@ -102,6 +102,11 @@ enum SeccompCompiler {
         guard r == 0 else { throw RuntimeError.errno("seccomp: exporting BPF", -r) }
         let size = lseek(fd, 0, SEEK_END)
         guard size >= 0 else { throw RuntimeError.errno("seccomp: sizing BPF") }
+        // seccomp(2) refuses more than BPF_MAXINSNS (4096) instructions of 8 bytes; the
+        // plan's C field is 16 bits wide, so this check also keeps that narrowing exact.
+        guard size / 8 <= 4096 else {
+            throw RuntimeError("linux.seccomp: the filter has \(size / 8) instructions; the kernel takes at most 4096")
+        }
         var bytes = [UInt8](repeating: 0, count: Int(size))
         let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, Int(size), 0) }
         guard n == size else { throw RuntimeError.errno("seccomp: reading BPF") }
