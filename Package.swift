@@ -34,7 +34,7 @@ let package = Package(
         .testTarget(name: "OCISpecTests", dependencies: ["OCISpec"]),
         .testTarget(name: "CLITests", dependencies: ["RuntimeCLI"]),
         .testTarget(name: "CgroupsTests", dependencies: ["Cgroups"]),
-        .testTarget(name: "ContainerCoreTests", dependencies: ["ContainerCore", "TestSupport"]),
+        .testTarget(name: "ContainerCoreTests", dependencies: ["ContainerCore", "OCISpec", "Cgroups", "TestSupport"]),
         .testTarget(name: "IntegrationTests", dependencies: ["ContainerCore", "OCISpec", "Cgroups", "TestSupport"]),
     ]
 )

@@ -6,6 +6,7 @@
 # RUNTIME defaults to runc (the reference). AREA is any of: lifecycle cli namespaces
 # filesystem process terminal resources cgroups-cli exec hooks security escapes createtime rootless
 # notify callers runc-users podman rootless-podman containerd loopback network hook-errors refusals
+# fuzz
 # (default: all; rootless creates the host user "ocirootless" if missing; podman is skipped
 # without podman). Prints `ok - ...` / `FAIL - ...` per check and ends with one line
 # `N passed, N failed`; exits non-zero if any check failed.
@@ -35,13 +36,14 @@ set -uo pipefail
 . "$CONF_DIR/network.sh"
 . "$CONF_DIR/hook-errors.sh"
 . "$CONF_DIR/refusals.sh"
+. "$CONF_DIR/fuzz.sh"
 
 if [ "$(id -u)" -ne 0 ]; then
     echo "conformance: must run as root" >&2
     exit 2
 fi
 
-areas=${*:-lifecycle cli namespaces filesystem process terminal resources cgroups-cli exec hooks security escapes createtime rootless notify callers runc-users podman rootless-podman containerd loopback network hook-errors refusals}
+areas=${*:-lifecycle cli namespaces filesystem process terminal resources cgroups-cli exec hooks security escapes createtime rootless notify callers runc-users podman rootless-podman containerd loopback network hook-errors refusals fuzz}
 setup
 echo "# runtime: $RUNTIME"
 start=$(date +%s)
@@ -71,6 +73,7 @@ for area in $areas; do
     network) network_tests ;;
     hook-errors) hook_errors_tests ;;
     refusals) refusals_tests ;;
+    fuzz) fuzz_tests ;;
     *) echo "conformance: unknown area '$area'" >&2; exit 2 ;;
     esac
 done

@@ -118,7 +118,7 @@ enum BPF {
         if cgfd < 0 { throw CgroupError.sys("opening \(dir)", errno) }
         defer { close(cgfd) }
         let old = try attachedDevicePrograms(cgroupFD: cgfd)
-        let prog = try loadDeviceProgram(DeviceFilterProgram(rules: rules))
+        let prog = try loadDeviceProgram(try DeviceFilterProgram(rules: rules))
         defer { close(prog) }
         do {
             try attach(programFD: prog, cgroupFD: cgfd)

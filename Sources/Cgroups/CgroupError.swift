@@ -1,4 +1,5 @@
 import Glibc
+import OCISpec
 
 /// The one error type of the Cgroups layer. Every case carries what a user needs
 /// to act: the file, the value written, and the errno text — never a bare errno.
@@ -12,7 +13,7 @@ public struct CgroupError: Error, CustomStringConvertible, Equatable, Sendable {
         self.errno = errno
     }
 
-    public var description: String { "cgroup: " + message }
+    public var description: String { Quoting.oneLine("cgroup: " + message) }
 
     static func sys(_ what: String, _ err: Int32) -> CgroupError {
         CgroupError("\(what): \(errnoText(err))", errno: err)
@@ -28,17 +29,7 @@ func errnoText(_ err: Int32) -> String {
 }
 
 /// Go-style quoting for values in messages, so a trailing newline or an empty
-/// string is visible.
+/// string is visible (one rule for every layer: OCISpec's).
 func quoted(_ s: String) -> String {
-    var out = "\""
-    for ch in s.unicodeScalars {
-        switch ch {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\t": out += "\\t"
-        default: out.unicodeScalars.append(ch)
-        }
-    }
-    return out + "\""
+    Quoting.quoted(s)
 }

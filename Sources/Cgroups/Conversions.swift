@@ -2,9 +2,13 @@
 /// utils.go), so a spec written for v1 means the same on both runtimes.
 public enum CgroupConversions {
     /// cpu.shares [2, 262144] → cpu.weight [1, 10000]; 0 means "not set".
-    /// runc's ConvertCPUSharesToCgroupV2Value.
-    public static func cpuWeight(fromShares shares: UInt64) -> UInt64 {
+    /// runc's ConvertCPUSharesToCgroupV2Value, refusing what cpu.weight would refuse
+    /// (and what would overflow the formula).
+    public static func cpuWeight(fromShares shares: UInt64) throws -> UInt64 {
         if shares == 0 { return 0 }
+        guard shares <= 262_144 else {
+            throw CgroupError("linux.resources.cpu.shares: \(shares) is out of range 2...262144")
+        }
         let s = max(shares, 2)
         return 1 + ((s - 2) * 9999) / 262142
     }

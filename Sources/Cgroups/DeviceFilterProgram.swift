@@ -54,7 +54,7 @@ struct DeviceFilterProgram: Equatable {
 
     var instructions: [Instruction]
 
-    init(rules: [DeviceRule]) {
+    init(rules: [DeviceRule]) throws {
         var insns: [Instruction] = [
             .init(code: Self.ldxMemW, dst: 2, src: 1, off: 0),
             .init(code: Self.and32K, dst: 2, imm: 0xffff),
@@ -65,7 +65,7 @@ struct DeviceFilterProgram: Equatable {
         ]
         var terminated = false
         for rule in rules.reversed() {
-            let (block, final) = Self.block(for: rule)
+            let (block, final) = try Self.block(for: rule)
             insns += block
             if final { terminated = true; break }
         }
@@ -77,7 +77,7 @@ struct DeviceFilterProgram: Equatable {
 
     /// One rule's instructions; conditional jumps skip to the end of the block.
     /// `final` is true when the block returns for every input.
-    static func block(for rule: DeviceRule) -> (insns: [Instruction], final: Bool) {
+    static func block(for rule: DeviceRule) throws -> (insns: [Instruction], final: Bool) {
         var b: [Instruction] = []
         var jumps: [Int] = []   // indices whose offset must reach the end of the block
         func jumpToNext(_ insn: Instruction) { jumps.append(b.count); b.append(insn) }
@@ -87,10 +87,10 @@ struct DeviceFilterProgram: Equatable {
         case .block: jumpToNext(.init(code: jneK, dst: 2, imm: devBlock))
         case .all: break
         }
-        // Device numbers fit in 12 (major) and 20 (minor) bits, so the 64-bit
-        // comparison against a sign-extended imm is exact.
-        if let major = rule.major { jumpToNext(.init(code: jneK, dst: 4, imm: Int32(truncatingIfNeeded: major))) }
-        if let minor = rule.minor { jumpToNext(.init(code: jneK, dst: 5, imm: Int32(truncatingIfNeeded: minor))) }
+        // Device numbers fit in 12 (major) and 20 (minor) bits (DeviceRule checks), so the
+        // 64-bit comparison against a sign-extended imm is exact.
+        if let major = rule.major { jumpToNext(.init(code: jneK, dst: 4, imm: try immediate(major))) }
+        if let minor = rule.minor { jumpToNext(.init(code: jneK, dst: 5, imm: try immediate(minor))) }
         let allAccess = rule.access & DeviceRule.rwm == DeviceRule.rwm
         if rule.allow {
             if !allAccess {
@@ -106,8 +106,16 @@ struct DeviceFilterProgram: Equatable {
             }
             b += [.init(code: mov32K, dst: 0, imm: 0), .init(code: exit)]
         }
-        for j in jumps { b[j].off = Int16(b.count - (j + 1)) }
+        for j in jumps {
+            guard let off = Int16(exactly: b.count - (j + 1)) else { throw CgroupError("device filter: jump out of range") }
+            b[j].off = off
+        }
         return (b, jumps.isEmpty)
+    }
+
+    private static func immediate(_ number: UInt32) throws -> Int32 {
+        guard let imm = Int32(exactly: number) else { throw CgroupError("device filter: device number \(number) out of range") }
+        return imm
     }
 
     var bytes: [UInt8] { instructions.flatMap(\.bytes) }

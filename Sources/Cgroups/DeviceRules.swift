@@ -30,10 +30,12 @@ struct DeviceRule: Equatable, Sendable {
         guard type.count == 1, let kind = Kind(rawValue: type.first!) else {
             throw CgroupError("\(at).type: unknown device type \(quoted(d.type ?? ""))")
         }
-        func number(_ v: Int64?, _ name: String) throws -> UInt32? {
+        func number(_ v: Int64?, _ name: String, max: Int64) throws -> UInt32? {
             guard let v, v >= 0 else { return nil }
-            guard v <= Int64(UInt32.max) else { throw CgroupError("\(at).\(name): \(v) is out of range") }
-            return UInt32(v)
+            guard v <= max, let exact = UInt32(exactly: v) else {
+                throw CgroupError("\(at).\(name): \(v) is out of range 0...\(max)")
+            }
+            return exact
         }
         var access: UInt8 = 0
         for ch in d.access ?? "" {
@@ -44,8 +46,9 @@ struct DeviceRule: Equatable, Sendable {
             default: throw CgroupError("\(at).access: unknown access \(quoted(String(ch))) in \(quoted(d.access ?? ""))")
             }
         }
-        self.init(allow: d.allow, kind: kind, major: try number(d.major, "major"),
-                  minor: try number(d.minor, "minor"), access: access == 0 ? DeviceRule.rwm : access)
+        self.init(allow: d.allow, kind: kind, major: try number(d.major, "major", max: DeviceNumber.maxMajor),
+                  minor: try number(d.minor, "minor", max: DeviceNumber.maxMinor),
+                  access: access == 0 ? DeviceRule.rwm : access)
     }
 
     static func resolve(_ rules: [LinuxDeviceCgroup]) throws -> [DeviceRule] {

@@ -80,7 +80,7 @@ struct V1Resources {
         var swapFirst = false
         if limit != 0 && swap != 0 {
             let current = try CgroupFile.readUInt(d, "memory.limit_in_bytes")
-            swapFirst = swap == -1 || current < UInt64(swap)
+            swapFirst = swap == -1 || UInt64(exactly: swap).map { current < $0 } ?? false
         }
         if swapFirst {
             try CgroupFile.write(d, "memory.memsw.limit_in_bytes", String(swap))
@@ -235,7 +235,7 @@ struct V1Resources {
     /// (the kernel keeps the knob only for compatibility; an honoured limit reads
     /// back equal, or lower after rounding down to pages).
     mutating func noteIfIgnored(_ d: String, _ file: String, _ value: Int64, _ setting: String) {
-        guard let now = CgroupFile.readUIntIfPresent(d, file), value > 0, now > UInt64(value) else { return }
+        guard let now = CgroupFile.readUIntIfPresent(d, file), value > 0, let limit = UInt64(exactly: value), now > limit else { return }
         warnings.append(.init(message: "\(setting): the kernel accepted \(value) for \(d)/\(file) but keeps \(now); ignored"))
     }
 }

@@ -83,18 +83,19 @@ struct V2Resources {
         let usage = try CgroupFile.readUInt(dir, "memory.current")
         if swap > 0 {
             let swapUsage = CgroupFile.readUIntIfPresent(dir, "memory.swap.current") ?? 0
-            if usage + swapUsage >= UInt64(swap) {
-                throw CgroupError("\(dir): rejecting memory+swap limit \(swap) below current usage \(usage + swapUsage)")
+            let (total, overflow) = usage.addingReportingOverflow(swapUsage)
+            if overflow || UInt64(exactly: swap).map({ total >= $0 }) ?? true {
+                throw CgroupError("\(dir): rejecting memory+swap limit \(swap) below current usage \(total)")
             }
         }
-        if limit > 0 && usage >= UInt64(limit) {
+        if limit > 0, UInt64(exactly: limit).map({ usage >= $0 }) ?? true {
             throw CgroupError("\(dir): rejecting memory limit \(limit) below current usage \(usage)")
         }
     }
 
     mutating func applyCPU(_ c: LinuxCPU) throws {
         if let idle = c.idle { try write("cpu.idle", String(idle)) }
-        let weight = CgroupConversions.cpuWeight(fromShares: c.shares ?? 0)
+        let weight = try CgroupConversions.cpuWeight(fromShares: c.shares ?? 0)
         if weight != 0 { try write("cpu.weight", String(weight)) }
         let cpuMax = CgroupConversions.cpuMax(quota: c.quota, period: c.period)
         // A burst larger than the current one can be refused (EINVAL) until the new

@@ -36,14 +36,15 @@ struct DevicePlanner {
         for d in Self.defaults where !configured.contains(where: { $0.path == "/dev/" + d.name }) {
             planned.append(try node(path: "/dev/" + d.name, mode: S_IFCHR | 0o666, major: d.major, minor: d.minor, uid: 0, gid: 0))
         }
-        for d in configured {
+        for (i, d) in configured.enumerated() {
             let type: mode_t = switch d.type {
                 case "b": S_IFBLK
                 case "p": S_IFIFO
                 default: S_IFCHR
             }
             planned.append(try node(path: d.path, mode: type | mode_t(d.fileMode ?? 0o666),
-                                    major: UInt32(d.major ?? 0), minor: UInt32(d.minor ?? 0),
+                                    major: try narrowed(d.major ?? 0, "linux.devices[\(i)].major"),
+                                    minor: try narrowed(d.minor ?? 0, "linux.devices[\(i)].minor"),
                                     uid: d.uid ?? 0, gid: d.gid ?? 0))
         }
         return planned

@@ -1,4 +1,5 @@
 import Glibc
+import OCISpec
 
 /// Small file helpers over plain syscalls (no Foundation on the start-up path).
 public enum FileIO {
@@ -14,6 +15,13 @@ public enum FileIO {
             if n == 0 { return out }
             out.append(contentsOf: buf[0..<n])
         }
+    }
+
+    /// A state-directory file (state.json, the stored config): a regular file of at most
+    /// SpecLoader.maxFileSize, or nil; a damaged entry (a FIFO, /dev/zero) cannot block
+    /// or exhaust memory.
+    public static func readRegular(_ path: String) -> [UInt8]? {
+        (try? SpecLoader.readFile(path, name: path)).map { Array($0) }
     }
 
     public static func readString(_ path: String) -> String? {

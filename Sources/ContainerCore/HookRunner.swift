@@ -157,9 +157,11 @@ struct HookRunner {
     private func wait(_ pid: Int32, timeout: Int?, what: String) throws -> Int32 {
         let pidfd = shim_pidfd_open(pid)
         if pidfd >= 0, let timeout, timeout > 0 {
+            let millis: Int32
+            do { millis = try pollMilliseconds(seconds: timeout, "\(what): timeout") } catch { close(pidfd); throw error }
             var pfd = pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)
             var r: Int32
-            repeat { r = poll(&pfd, 1, Int32(timeout * 1000)) } while r < 0 && errno == EINTR
+            repeat { r = poll(&pfd, 1, millis) } while r < 0 && errno == EINTR
             if r == 0 {
                 Glibc.kill(pid, SIGKILL)
                 var st: Int32 = 0

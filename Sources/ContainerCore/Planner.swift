@@ -208,7 +208,7 @@ public struct Planner {
         plan.uid = user.uid
         plan.gid = user.gid
         plan.groups = user.additionalGids ?? []
-        plan.umask = user.umask.map { Int32($0) } ?? -1
+        plan.umask = try user.umask.map { try narrowed($0, "process.user.umask") } ?? -1
         plan.env = process.env ?? []
         if !plan.env.contains(where: { $0.hasPrefix("HOME=") }) {
             plan.env.append("HOME=" + (try PasswdLookup.home(uid: user.uid, rootfs: rootfs)))
@@ -225,8 +225,8 @@ public struct Planner {
             plan.env += ["LISTEN_FDS=\(options.listenFDs)", "LISTEN_PID=1"]
         }
         if process.isTerminal {
-            plan.consoleRows = UInt16(clamping: process.consoleSize?.height ?? 0)
-            plan.consoleCols = UInt16(clamping: process.consoleSize?.width ?? 0)
+            plan.consoleRows = try narrowed(process.consoleSize?.height ?? 0, "process.consoleSize.height")
+            plan.consoleCols = try narrowed(process.consoleSize?.width ?? 0, "process.consoleSize.width")
             plan.bindDevConsole = plan.setupRootfs
         }
         for (index, limit) in (process.rlimits ?? []).enumerated() {

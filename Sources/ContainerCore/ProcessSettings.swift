@@ -12,12 +12,12 @@ enum ProcessSettings {
         }
         if let personality { plan.personality = personality.domain == "LINUX32" ? 0x0008 : 0x0000 }
         if let io = process.ioPriority, let cls = LinuxIOPriority.knownClasses[io.class] {
-            plan.ioPriority = (cls << 13) | Int32(io.priority)
+            plan.ioPriority = try (cls << 13) | narrowed(io.priority, "process.ioPriority.priority")
         }
         if let s = process.scheduler, let policy = Scheduler.knownPolicies.firstIndex(of: s.policy) {
             let flags = (s.flags ?? []).reduce(UInt64(0)) { $0 | (Scheduler.knownFlags[$1] ?? 0) }
-            plan.scheduler = .init(policy: UInt32(policy), flags: flags, nice: s.nice ?? 0,
-                                   priority: UInt32(max(0, s.priority ?? 0)), runtime: s.runtime ?? 0,
+            plan.scheduler = .init(policy: try narrowed(policy, "process.scheduler.policy"), flags: flags, nice: s.nice ?? 0,
+                                   priority: try narrowed(s.priority ?? 0, "process.scheduler.priority"), runtime: s.runtime ?? 0,
                                    deadline: s.deadline ?? 0, period: s.period ?? 0)
         }
         plan.lsmExec = securityLabel(process)

@@ -31,9 +31,8 @@ public enum ResourceUnits {
         case "t": shift = 1024 * 1024 * 1024 * 1024
         default: shift = 1024 * 1024 * 1024 * 1024 * 1024
         }
-        let bytes = value * shift
-        guard bytes < 9.2e18 else { throw invalid }
-        return Int64(bytes)
+        guard let bytes = Int64(exactly: (value * shift).rounded(.towardZero)) else { throw invalid }
+        return bytes
     }
 
     /// Go's time.ParseDuration: "5s", "500ms", "1m30s", "1.5h", "250us", "0". Nanoseconds.
@@ -63,7 +62,7 @@ public enum ResourceUnits {
             s = s.dropFirst(unitText.count)
             total += value * unit.1
         }
-        guard total < 9.2e18 else { throw invalid }
-        return negative ? -Int64(total) : Int64(total)
+        guard let nanoseconds = Int64(exactly: total.rounded(.towardZero)) else { throw invalid }
+        return negative ? -nanoseconds : nanoseconds
     }
 }

@@ -37,7 +37,7 @@ struct StateSalvage {
     }
 
     init(store: StateStore, id: String) {
-        if let bytes = FileIO.read(store.statePath(id)),
+        if let bytes = FileIO.readRegular(store.statePath(id)),
            let state = try? JSONDecoder().decode(LenientState.self, from: Data(bytes)) {
             stateReadable = true
             pid = state.pid
@@ -45,7 +45,7 @@ struct StateSalvage {
             bundle = state.bundle
             cgroup = state.cgroup
         }
-        if let bytes = FileIO.read(store.configPath(id)), let spec = try? SpecLoader.decode(Data(bytes), file: "config.json") {
+        if let bytes = FileIO.readRegular(store.configPath(id)), let spec = try? SpecLoader.decode(Data(bytes), file: "config.json") {
             cgroupsPath = spec.linux?.cgroupsPath
         }
     }

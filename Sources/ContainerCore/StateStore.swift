@@ -107,7 +107,7 @@ public struct StateStore: Sendable {
         var attempts = 0
         while true {
             attempts += 1
-            guard let stateBytes = FileIO.read(statePath(id)) else {
+            guard let stateBytes = FileIO.readRegular(statePath(id)) else {
                 if FileIO.isDirectory(directory(id)) {
                     throw RuntimeError("container \"\(id)\" has no state.json: it was never fully created or its state is damaged (delete --force removes it)")
                 }
@@ -118,14 +118,14 @@ public struct StateStore: Sendable {
                 throw Self.damaged(statePath(id), "unreadable state: \(error)")
             }
             guard record.id == id else { throw Self.damaged(statePath(id), "records container \"\(record.id)\", not \"\(id)\"") }
-            guard let raw = FileIO.read(configPath(id)) else { throw Self.damaged(configPath(id), "missing") }
+            guard let raw = FileIO.readRegular(configPath(id)) else { throw Self.damaged(configPath(id), "missing") }
             do {
                 try record.config.attach(raw)
                 return record
             } catch {
                 // `update` replaces config.json, then state.json: a reader in between sees
                 // the new config with the old digest. Only a state.json that stayed put is damage.
-                if attempts < 3 && FileIO.read(statePath(id)) != stateBytes { continue }
+                if attempts < 3 && FileIO.readRegular(statePath(id)) != stateBytes { continue }
                 throw Self.damaged(configPath(id), "\(error)")
             }
         }

@@ -19,6 +19,10 @@ extension ContainerRuntime {
         let cgroup = try Self.cgroupManager(of: record)
         var spec = try record.spec
         let merged = ResourceMerge.merge(spec.linux?.resources, changes)
+        // The cgroup layer narrows these values too: the same rules as `create` come first.
+        if let issue = SpecValidator.validate(resources: merged, file: "update").first {
+            throw RuntimeError("updating \"\(id)\": \(issue)")
+        }
         var written = merged
         written.devices = nil
         let warnings: [CgroupWarning]

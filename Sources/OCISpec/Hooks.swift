@@ -6,6 +6,9 @@ public struct Hook: Codable, Sendable, Equatable {
     /// Seconds; must be greater than zero when given.
     public var timeout: Int?
 
+    /// The longest timeout a poll(2) wait can express (Int32.max milliseconds).
+    public static let maxTimeout = Int(Int32.max) / 1000
+
     public init(path: String, args: [String]? = nil, env: [String]? = nil, timeout: Int? = nil) {
         self.path = path
         self.args = args

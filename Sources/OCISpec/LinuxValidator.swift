@@ -8,14 +8,8 @@ extension Validation {
         checkTimeOffsets(linux.timeOffsets, at: path.key("timeOffsets"))
         checkSysctl(linux.sysctl ?? [:], at: path.key("sysctl"))
         checkDevices(linux.devices ?? [], at: path.key("devices"))
-        for (i, rule) in (linux.resources?.devices ?? []).enumerated() {
-            let rulePath = path.key("resources").key("devices").index(i)
-            if let type = rule.type, !LinuxDeviceCgroup.knownTypes.contains(type) {
-                report(rulePath.key("type"), "unknown device type \(quoted(type))")
-            }
-            if let access = rule.access, !access.allSatisfy({ "rwm".contains($0) }) {
-                report(rulePath.key("access"), "invalid access \(quoted(access)): must be a combination of r, w, m")
-            }
+        if let resources = linux.resources {
+            checkResources(resources, at: path.key("resources"))
         }
         if let cgroupsPath = linux.cgroupsPath,
            cgroupsPath.split(whereSeparator: { $0 == "/" || $0 == ":" }).contains("..") {
@@ -43,6 +37,9 @@ extension Validation {
             }
             for (i, flag) in (policy.flags ?? []).enumerated() where LinuxMemoryPolicy.knownFlags[flag] == nil {
                 report(policyPath.key("flags").index(i), "unknown memory policy flag \(quoted(flag))")
+            }
+            if let nodes = policy.nodes, !nodes.isEmpty, !CPUList.isValid(nodes, below: CPUList.maskBits) {
+                report(policyPath.key("nodes"), "invalid node list \(quoted(nodes)): must be like \"0-3,7\", below \(CPUList.maskBits)")
             }
         }
     }
@@ -78,6 +75,19 @@ extension Validation {
             } else if isEmpty && createsUserNS {
                 report(path, "required with a new user namespace")
             }
+            checkIDMappingRanges(mappings ?? [], at: path)
+        }
+    }
+
+    /// The kernel refuses an empty range or one that wraps around 2^32 (map_write).
+    mutating func checkIDMappingRanges(_ mappings: [LinuxIDMapping], at path: JSONPath) {
+        for (i, mapping) in mappings.enumerated() {
+            let end = UInt64(mapping.size) + UInt64(max(mapping.containerID, mapping.hostID))
+            if mapping.size == 0 {
+                report(path.index(i).key("size"), "must be at least 1")
+            } else if end > UInt64(UInt32.max) {
+                report(path.index(i).key("size"), "containerID + size and hostID + size must not exceed 4294967295")
+            }
         }
     }
 
@@ -87,8 +97,12 @@ extension Validation {
         if !spec.createsNamespace("time") {
             report(path, "requires a new time namespace")
         }
-        for clock in offsets.keys.sorted() where !LinuxTimeOffset.knownClocks.contains(clock) {
-            report(path.key(clock), "unknown clock \(quoted(clock))")
+        for clock in offsets.keys.sorted() {
+            if !LinuxTimeOffset.knownClocks.contains(clock) { report(path.key(clock), "unknown clock \(quoted(clock))") }
+            // /proc/self/timens_offsets refuses a nanosecond part of a second or more.
+            if let nanosecs = offsets[clock]?.nanosecs, nanosecs >= 1_000_000_000 {
+                report(path.key(clock).key("nanosecs"), "must be less than 1000000000")
+            }
         }
     }
 
@@ -130,6 +144,12 @@ extension Validation {
                 if device.major == nil { report(devicePath.key("major"), "required for device type \(quoted(device.type))") }
                 if device.minor == nil { report(devicePath.key("minor"), "required for device type \(quoted(device.type))") }
             }
+            checkDeviceNumber(device.major, max: DeviceNumber.maxMajor, wildcard: false, at: devicePath.key("major"))
+            checkDeviceNumber(device.minor, max: DeviceNumber.maxMinor, wildcard: false, at: devicePath.key("minor"))
+            // Permission bits only: the type comes from `type`.
+            if let mode = device.fileMode, mode > 0o7777 {
+                report(devicePath.key("fileMode"), "must be at most 0o7777 (4095): permission bits only")
+            }
         }
     }
 
@@ -140,6 +160,10 @@ extension Validation {
         } else if seccomp.defaultAction == "SCMP_ACT_NOTIFY" {
             // runc: notifying on every syscall would deadlock the agent's own handling.
             report(path.key("defaultAction"), "SCMP_ACT_NOTIFY cannot be the default action")
+        }
+        // libseccomp refuses an errno action whose errno is not below MAX_ERRNO (4095).
+        if let errno = seccomp.defaultErrnoRet, errno >= 4095 {
+            report(path.key("defaultErrnoRet"), "must be less than 4095")
         }
         for (i, arch) in (seccomp.architectures ?? []).enumerated() where !LinuxSeccomp.knownArchitectures.contains(arch) {
             report(path.key("architectures").index(i), "unknown seccomp architecture \(quoted(arch))")
@@ -157,6 +181,9 @@ extension Validation {
             }
             if !LinuxSeccomp.knownActions.contains(syscall.action) {
                 report(rulePath.key("action"), "unknown seccomp action \(quoted(syscall.action))")
+            }
+            if let errno = syscall.errnoRet, errno >= 4095 {
+                report(rulePath.key("errnoRet"), "must be less than 4095")
             }
             usesNotify = usesNotify || syscall.action == "SCMP_ACT_NOTIFY"
             for (j, arg) in (syscall.args ?? []).enumerated() {

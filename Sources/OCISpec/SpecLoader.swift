@@ -24,8 +24,8 @@ public struct SpecError: Error, CustomStringConvertible, Equatable {
     }
 
     public var description: String {
-        guard let path, !path.isEmpty else { return "\(file): \(message)" }
-        return "\(file): \(path): \(message)"
+        guard let path, !path.isEmpty else { return Quoting.oneLine("\(file): \(message)") }
+        return Quoting.oneLine("\(file): \(path): \(message)")
     }
 }
 
@@ -45,7 +45,11 @@ public enum SpecLoader {
     /// same one-line errors. `file` is the name the messages start with.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data, file: String) throws(SpecError) -> T {
         do {
-            return try JSONDecoder().decode(type, from: data)
+            let decoded = try JSONDecoder().decode(type, from: data)
+            try NULBytes.check(data, file: file)
+            return decoded
+        } catch let error as SpecError {
+            throw error
         } catch let error as DecodingError {
             throw explain(error, type: type, data: data, file: file)
         } catch {
@@ -53,11 +57,36 @@ public enum SpecLoader {
         }
     }
 
-    /// The whole file, or an error naming the absolute path and the errno text.
+    /// The largest config (or process, resources) file read: runc has no bound, but the
+    /// file is read whole and decoded in memory, so `config.json → /dev/zero` or a huge
+    /// file must not exhaust memory. Real configs are kilobytes (podman's seccomp profile,
+    /// the largest part, is ~30 KiB; Kubernetes caps an object at 1.5 MiB): 16 MiB leaves
+    /// ten times that while bounding what one command can allocate.
+    public static let maxFileSize = 16 << 20
+
+    /// The whole regular file, or one line naming the file and what is wrong: cannot be
+    /// opened, not a regular file (a FIFO, device or directory), or larger than
+    /// `maxFileSize`. Never blocks: a FIFO is opened non-blocking and refused unread.
     public static func readFile(_ path: String, name: String) throws(SpecError) -> Data {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard fd >= 0 else { throw SpecError(file: name, message: "cannot read \(path): \(errnoText())") }
         defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw SpecError(file: name, message: "cannot read \(path): \(errnoText())") }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw SpecError(file: name, message: "cannot read \(path): not a regular file")
+        }
+        guard info.st_size <= maxFileSize else { throw tooLarge(path, name: name) }
+        return try readAll(fd, path: path, name: name)
+    }
+
+    /// Standard input (`update --resources -`), whatever kind of file it is, up to the
+    /// same bound.
+    public static func readStandardInput(name: String) throws(SpecError) -> Data {
+        try readAll(0, path: "standard input", name: name)
+    }
+
+    private static func readAll(_ fd: Int32, path: String, name: String) throws(SpecError) -> Data {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
@@ -67,9 +96,15 @@ public enum SpecLoader {
                 throw SpecError(file: name, message: "cannot read \(path): \(errnoText())")
             }
             if count == 0 { break }
+            // The size can change after fstat (a growing file): the bound holds while reading.
+            guard bytes.count + count <= maxFileSize else { throw tooLarge(path, name: name) }
             bytes.append(contentsOf: chunk[0..<count])
         }
         return Data(bytes)
+    }
+
+    private static func tooLarge(_ path: String, name: String) -> SpecError {
+        SpecError(file: name, message: "cannot read \(path): larger than \(maxFileSize >> 20) MiB")
     }
 
     /// `path` made absolute against the current directory (not resolving symlinks).

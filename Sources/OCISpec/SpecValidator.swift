@@ -18,7 +18,7 @@ public struct ValidationIssue: Error, CustomStringConvertible, Equatable, Sendab
         self.file = file
     }
 
-    public var description: String { "\(file): \(path): \(message)" }
+    public var description: String { Quoting.oneLine("\(file): \(path): \(message)") }
 }
 
 /// Step two of decode → validate → plan → apply. Reports every problem it finds, in
@@ -28,6 +28,14 @@ public enum SpecValidator {
     public static func validate(_ spec: Spec, bundle: String) -> [ValidationIssue] {
         var validation = Validation(spec: spec, bundle: SpecLoader.absolutePath(bundle))
         validation.run()
+        return validation.issues
+    }
+
+    /// `update`: the resources as they will be written (the stored ones with the change
+    /// overlaid), reported under `linux.resources`.
+    public static func validate(resources: LinuxResources, file: String) -> [ValidationIssue] {
+        var validation = Validation(spec: Spec(), bundle: "/", file: file)
+        validation.checkResources(resources, at: JSONPath("linux.resources"))
         return validation.issues
     }
 
@@ -102,6 +110,8 @@ struct Validation {
             } else if mount.gidMappings != nil && mount.uidMappings == nil {
                 report(path.key("uidMappings"), "required with gidMappings")
             }
+            checkIDMappingRanges(mount.uidMappings ?? [], at: path.key("uidMappings"))
+            checkIDMappingRanges(mount.gidMappings ?? [], at: path.key("gidMappings"))
         }
     }
 
@@ -112,6 +122,9 @@ struct Validation {
                 checkAbsolute(hook.path, at: path.key("path"))
                 if let timeout = hook.timeout, timeout <= 0 {
                     report(path.key("timeout"), "must be greater than zero")
+                } else if let timeout = hook.timeout, timeout > Hook.maxTimeout {
+                    // The wait is a poll(2) timeout: milliseconds in a C int.
+                    report(path.key("timeout"), "must be at most \(Hook.maxTimeout) seconds")
                 }
             }
         }
@@ -143,6 +156,13 @@ struct Validation {
                 continue
             }
         }
+        if let user = process.user { checkUser(user, at: path.key("user")) }
+        // TIOCSWINSZ takes 16-bit rows and columns.
+        if let size = process.consoleSize {
+            for (key, value) in [("height", size.height), ("width", size.width)] where value > UInt(UInt16.max) {
+                report(path.key("consoleSize").key(key), "must be at most 65535")
+            }
+        }
         checkRlimits(process.rlimits ?? [], at: path.key("rlimits"))
         if let caps = process.capabilities {
             let sets = [("bounding", caps.bounding), ("effective", caps.effective),
@@ -170,10 +190,23 @@ struct Validation {
         }
         if let affinity = process.execCPUAffinity {
             for (key, list) in [("initial", affinity.initial), ("final", affinity.final)] {
-                if let list, !CPUList.isValid(list) {
+                if let list, !CPUList.isValid(list, below: CPUList.maskBits) {
                     report(path.key("execCPUAffinity").key(key), "invalid CPU list \(quoted(list))")
                 }
             }
+        }
+    }
+
+    /// (uid_t)-1 tells set*id(2) "leave unchanged": the process would keep the runtime's root.
+    private mutating func checkUser(_ user: User, at path: JSONPath) {
+        if user.uid == UInt32.max { report(path.key("uid"), "4294967295 is not a valid user id") }
+        if user.gid == UInt32.max { report(path.key("gid"), "4294967295 is not a valid group id") }
+        for (i, gid) in (user.additionalGids ?? []).enumerated() where gid == UInt32.max {
+            report(path.key("additionalGids").index(i), "4294967295 is not a valid group id")
+        }
+        // umask(2) keeps the permission bits only.
+        if let umask = user.umask, umask > 0o777 {
+            report(path.key("umask"), "must be at most 0o777 (511)")
         }
     }
 
@@ -201,6 +234,12 @@ struct Validation {
         if let nice = scheduler.nice, !(-20...19).contains(nice) {
             report(path.key("nice"), "must be between -20 and 19")
         }
+        // sched_setattr(2): real-time policies take 1-99, the others only 0.
+        let realTime = scheduler.policy == "SCHED_FIFO" || scheduler.policy == "SCHED_RR"
+        if let priority = scheduler.priority, realTime ? !(1...99).contains(priority) : priority != 0 {
+            report(path.key("priority"), realTime ? "must be between 1 and 99 for \(scheduler.policy)"
+                                                  : "must be 0 unless the policy is SCHED_FIFO or SCHED_RR")
+        }
     }
 
     // MARK: helpers
@@ -214,7 +253,7 @@ struct Validation {
     }
 
     func quoted(_ value: String) -> String {
-        "\"" + value + "\""
+        Quoting.quoted(value)
     }
 }
 
@@ -265,12 +304,15 @@ enum SemVer {
 
 /// CPU and memory-node lists as the kernel prints them: "0-3,7".
 enum CPUList {
-    static func isValid(_ list: String) -> Bool {
+    /// Bits in the masks the planner builds (a glibc cpu_set_t, a node mask).
+    static let maskBits: UInt32 = 1024
+
+    static func isValid(_ list: String, below limit: UInt32 = UInt32.max) -> Bool {
         list.split(separator: ",", omittingEmptySubsequences: false).allSatisfy { item in
             let bounds = item.split(separator: "-", omittingEmptySubsequences: false)
             guard (1...2).contains(bounds.count),
                   let low = UInt32(bounds[0]), let high = UInt32(bounds[bounds.count - 1]) else { return false }
-            return low <= high
+            return low <= high && high < limit
         }
     }
 }

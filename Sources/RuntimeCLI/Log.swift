@@ -1,10 +1,13 @@
 import ContainerCore
+import OCISpec
 import Glibc
 
 /// Errors go to stderr as one line, and to `--log` in runc's shape: conmon and containerd
 /// read the last error from that file (`--log-format json`: {"level","msg","time"}).
 enum Log {
+    /// Whatever produced it, an error prints as one line.
     static func error(_ message: String) {
+        let message = Quoting.oneLine(message)
         FileOut.stderr("runtime: " + message + "\n")
         write(level: "error", message)
     }

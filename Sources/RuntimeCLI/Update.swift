@@ -67,7 +67,8 @@ struct Update: ParsableCommand {
         guard let resources else { return nil }
         let name = resources == "-" ? "standard input" : resources
         do {
-            let data = try SpecLoader.readFile(resources == "-" ? "/dev/stdin" : FileIO.absolute(resources), name: name)
+            let data = resources == "-" ? try SpecLoader.readStandardInput(name: name)
+                : try SpecLoader.readFile(FileIO.absolute(resources), name: name)
             return try SpecLoader.decode(LinuxResources.self, from: data, file: name)
         } catch {
             throw RuntimeError("--resources: \(error)")

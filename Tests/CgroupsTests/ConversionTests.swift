@@ -2,11 +2,14 @@ import Testing
 @testable import Cgroups
 
 @Suite struct ConversionTests {
-    @Test func cpuSharesToWeightMatchesRunc() {
-        #expect(CgroupConversions.cpuWeight(fromShares: 0) == 0)
-        #expect(CgroupConversions.cpuWeight(fromShares: 2) == 1)
-        #expect(CgroupConversions.cpuWeight(fromShares: 1024) == 39)      // the v1 default → 39
-        #expect(CgroupConversions.cpuWeight(fromShares: 262144) == 10000)
+    @Test func cpuSharesToWeightMatchesRunc() throws {
+        #expect(try CgroupConversions.cpuWeight(fromShares: 0) == 0)
+        #expect(try CgroupConversions.cpuWeight(fromShares: 2) == 1)
+        #expect(try CgroupConversions.cpuWeight(fromShares: 1024) == 39)      // the v1 default → 39
+        #expect(try CgroupConversions.cpuWeight(fromShares: 262144) == 10000)
+        // Beyond cpu.weight's range, and once past the formula's overflow point: an error, not a trap.
+        #expect(throws: CgroupError.self) { try CgroupConversions.cpuWeight(fromShares: 262145) }
+        #expect(throws: CgroupError.self) { try CgroupConversions.cpuWeight(fromShares: UInt64.max) }
     }
 
     @Test func blkioWeightToIOWeightMatchesRunc() {

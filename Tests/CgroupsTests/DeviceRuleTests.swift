@@ -7,7 +7,7 @@ import Testing
     static let r: UInt8 = 2, w: UInt8 = 4, m: UInt8 = 1
 
     func program(_ rules: [LinuxDeviceCgroup]) throws -> DeviceFilterProgram {
-        DeviceFilterProgram(rules: try DeviceRule.resolve(rules))
+        try DeviceFilterProgram(rules: try DeviceRule.resolve(rules))
     }
 
     @Test func resolvesDefaultsAndRejectsNonsense() throws {
@@ -28,6 +28,10 @@ import Testing
         #expect(throws: CgroupError.self) { try DeviceRule(LinuxDeviceCgroup(allow: true, type: "cb"), index: 0) }
         #expect(throws: CgroupError.self) { try DeviceRule(LinuxDeviceCgroup(allow: true, type: ""), index: 0) }
         #expect(throws: CgroupError.self) { try DeviceRule(LinuxDeviceCgroup(allow: true, access: "rx"), index: 0) }
+        // dev_t has 12-bit majors and 20-bit minors; larger numbers would be cut in the BPF immediate.
+        #expect(throws: CgroupError.self) { try DeviceRule(LinuxDeviceCgroup(allow: true, type: "c", major: 4096), index: 0) }
+        #expect(throws: CgroupError.self) { try DeviceRule(LinuxDeviceCgroup(allow: true, type: "c", major: 1, minor: 1 << 20), index: 0) }
+        #expect(throws: CgroupError.self) { try DeviceRule(LinuxDeviceCgroup(allow: true, type: "c", major: 1 << 32), index: 0) }
     }
 
     @Test func v1WritesDenyAllFirstThenRulesInOrder() throws {

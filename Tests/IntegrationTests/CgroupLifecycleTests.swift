@@ -2,6 +2,7 @@
 import Glibc
 import OCISpec
 import Testing
+import TestSupport
 
 /// runtime.md "delete": the resources created by `create` are removed. The leak test from
 /// the issue: many create/start/kill/delete cycles of every kind, some `create`s killed with
@@ -24,7 +25,7 @@ import Testing
     func noLeaksAfterMixedCyclesAndKilledCreates() throws {
         let fixture = try CgroupLeakFixture()
         defer { fixture.cleanUp() }
-        var rng = CgroupSplitMix64(state: fixture.seed)
+        var rng = SplitMix64(seed: fixture.seed)
         CgroupTestLog.stderr("leak test: seed \(fixture.seed) (CGLEAK_SEED=\(fixture.seed) replays it), tag \(fixture.tag)\n")
 
         let started = CgroupTestSupport.nowNanos()

@@ -80,7 +80,7 @@ enum SeccompCompiler {
             if ruleAction == defaultAction { continue }
             let conditions = try (rule.args ?? []).map { arg -> scmp_arg_cmp in
                 guard let op = operators[arg.op] else { throw RuntimeError("seccomp: unknown operator \(arg.op)") }
-                return scmp_arg_cmp(arg: UInt32(arg.index), op: op, datum_a: arg.value, datum_b: arg.valueTwo ?? 0)
+                return scmp_arg_cmp(arg: try narrowed(arg.index, "seccomp: argument index"), op: op, datum_a: arg.value, datum_b: arg.valueTwo ?? 0)
             }
             for name in rule.names {
                 let nr = seccomp_syscall_resolve_name(name)
@@ -124,6 +124,12 @@ enum SeccompCompiler {
         let r = seccomp_export_bpf(ctx, fd)
         guard r == 0 else { throw RuntimeError.errno("seccomp: exporting BPF", -r) }
         let size = lseek(fd, 0, SEEK_END)
+        guard size >= 0 else { throw RuntimeError.errno("seccomp: sizing BPF") }
+        // seccomp(2) refuses more than BPF_MAXINSNS (4096) instructions of 8 bytes; the
+        // plan's C field is 16 bits wide, so this check also keeps that narrowing exact.
+        guard size / 8 <= 4096 else {
+            throw RuntimeError("linux.seccomp: the filter has \(size / 8) instructions; the kernel takes at most 4096")
+        }
         var bytes = [UInt8](repeating: 0, count: Int(size))
         let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, Int(size), 0) }
         guard n == size else { throw RuntimeError.errno("seccomp: reading BPF") }
