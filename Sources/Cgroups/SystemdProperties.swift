@@ -23,7 +23,7 @@ enum SystemdProperties {
         }
         if let c = r.cpu {
             if let shares = c.shares, shares != 0 {
-                out.append(unified ? .init("CPUWeight", .uint64(CgroupConversions.cpuWeight(fromShares: shares)))
+                out.append(unified ? .init("CPUWeight", .uint64(try CgroupConversions.cpuWeight(fromShares: shares)))
                                    : .init("CPUShares", .uint64(shares)))
             }
             out += cpuQuota(quota: c.quota ?? 0, period: c.period ?? 0)

@@ -16,11 +16,11 @@ final class CPlan {
         raw.unshare_cgroupns = plan.unshareCgroupNamespace ? 1 : 0
         raw.cgroup_fd = plan.cgroup2FD
         raw.cgroup_tasks = stringArray(plan.cgroupTasksFiles)
-        raw.ncgroup_tasks = Int32(plan.cgroupTasksFiles.count)
+        raw.ncgroup_tasks = try narrowed(plan.cgroupTasksFiles.count, "cgroupTasksFiles")
         raw.time_offsets = string(plan.timeOffsets)
         raw.pid_ns_join = string(plan.pidNamespaceJoin)
         raw.joins = UnsafePointer(array(plan.joins.map { shim_ns_join(nstype: $0.type, path: string($0.path)) }))
-        raw.njoins = Int32(plan.joins.count)
+        raw.njoins = try narrowed(plan.joins.count, "joins")
         raw.become_root = plan.becomeRoot ? 1 : 0
         raw.join_user_first = plan.joinUserFirst ? 1 : 0
         raw.loopback_up = plan.cloneFlags & Int32(SHIM_CLONE_NEWNET) != 0 ? 1 : 0
@@ -41,21 +41,21 @@ final class CPlan {
                        ro_after_setup: Self.readOnlyAfterSetup($0) ? 1 : 0,
                        attr_set: $0.attrSet, attr_clr: $0.attrClear)
         }))
-        raw.nmounts = Int32(plan.mounts.count)
+        raw.nmounts = try narrowed(plan.mounts.count, "mounts")
         raw.devices = UnsafePointer(array(plan.devices.map {
             shim_device(path: string(Self.insideRootfs($0.path, rootfs: plan.rootfs)), bind_source: string($0.bindSource), mode: $0.mode,
                         dev: shim_makedev($0.major, $0.minor), uid: $0.uid, gid: $0.gid)
         }))
-        raw.ndevices = Int32(plan.devices.count)
+        raw.ndevices = try narrowed(plan.devices.count, "devices")
         raw.symlinks = UnsafePointer(array(plan.symlinks.map { shim_symlink(target: string($0.target), linkpath: string(Self.insideRootfs($0.link, rootfs: plan.rootfs))) }))
-        raw.nsymlinks = Int32(plan.symlinks.count)
+        raw.nsymlinks = try narrowed(plan.symlinks.count, "symlinks")
         raw.no_pivot = plan.noPivot ? 1 : 0
         raw.sysctls = UnsafePointer(array(plan.sysctls.map { shim_file_write(path: string($0.path), value: string($0.value)) }))
-        raw.nsysctls = Int32(plan.sysctls.count)
+        raw.nsysctls = try narrowed(plan.sysctls.count, "sysctls")
         raw.masked_paths = stringArray(plan.maskedPaths)
-        raw.nmasked = Int32(plan.maskedPaths.count)
+        raw.nmasked = try narrowed(plan.maskedPaths.count, "maskedPaths")
         raw.readonly_paths = stringArray(plan.readonlyPaths)
-        raw.nreadonly = Int32(plan.readonlyPaths.count)
+        raw.nreadonly = try narrowed(plan.readonlyPaths.count, "readonlyPaths")
         raw.readonly_root = plan.readonlyRoot ? 1 : 0
 
         raw.exec_fifo_fd = execFifoFD
@@ -67,10 +67,10 @@ final class CPlan {
         raw.rlimits = UnsafePointer(array(plan.rlimits.map {
             shim_rlimit(what: string("\($0.field): setrlimit"), resource: $0.resource, soft: $0.soft, hard: $0.hard)
         }))
-        raw.nrlimits = Int32(plan.rlimits.count)
+        raw.nrlimits = try narrowed(plan.rlimits.count, "rlimits")
         raw.set_groups = plan.setGroups ? 1 : 0
         raw.groups = UnsafePointer(array(plan.groups))
-        raw.ngroups = Int32(plan.groups.count)
+        raw.ngroups = try narrowed(plan.groups.count, "groups")
         raw.uid = plan.uid
         raw.gid = plan.gid
         raw.umask = plan.umask
