@@ -148,8 +148,7 @@ extension ContainerRuntime {
                 rollback.runNow()
                 var stopped = creating
                 stopped.status = ContainerStatus.stopped.rawValue
-                do { try HookRunner(state: stopped).run(hooks.poststop, name: "poststop", place: .runtime) }
-                catch { Warnings.emit("\(error)") }
+                HookRunner(state: stopped).runWarningOnFailure(hooks.poststop, name: "poststop", place: .runtime)
                 throw error
             }
         } })
