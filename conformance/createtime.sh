@@ -52,6 +52,28 @@ createtime_tests() {
     expect_eq "user namespace: a bind source under a directory its root cannot search" visible "$(cat "$OUT/$id.out")" "$(cat "$OUT/$id.err")"
     ctr_delete --force "$id"
 
+    # config.md: createContainer hooks run in the container's mount namespace after its mounts
+    # and before pivot_root, so a host path still resolves there (runtime.md step 7).
+    dir=$WORK/ct-cc
+    mkdir -p "$dir"
+    printf '#!/bin/sh\nif [ -e %s ] && [ -e %s/rootfs-marker ]; then echo pre-pivot >%s/cc; else echo other >%s/cc; fi\n' \
+        "$HOST_MARKER" "$ROOTFS" "$dir" "$dir" >"$dir/hook.sh"
+    chmod 755 "$dir/hook.sh"
+    bundle=$(mkbundle ct-cc '.process.args = ["true"] | .hooks = {"createContainer": [{"path": $h}]}' --arg h "$dir/hook.sh")
+    id=$(new_id ct-cc)
+    ctr_create "$id" "$bundle"
+    expect_eq "createContainer runs before pivot_root (host paths resolve)" pre-pivot "$(cat "$dir/cc" 2>/dev/null)" "$(cat "$OUT/$id.err")"
+    ctr_delete --force "$id"
+
+    # rootfsPropagation "unbindable": "/" private while the rootfs is bound, then unbindable.
+    # (runc 1.1 makes "/" unbindable first and then cannot bind the rootfs: EINVAL.)
+    if ct_is_runc; then
+        skip "rootfsPropagation unbindable" "runc 1.1 fails to bind the rootfs (EINVAL); config-linux.md lists the value"
+    else
+        run_sh ct-unbindable 'awk '"'"'$5 == "/"'"'"' /proc/self/mountinfo' '.linux.rootfsPropagation = "unbindable"'
+        expect_match "rootfsPropagation unbindable: the container starts with an unbindable /" 'unbindable' "$STDOUT" "$STDERR"
+    fi
+
     # config.md: poststart hooks MUST be called after the user-specified process is executed.
     if ct_is_runc; then
         skip "poststart sees the exec'd process" "runc 1.1 runs poststart before the exec (runtime-spec config.md: MUST be after)"
