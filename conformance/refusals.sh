@@ -25,8 +25,8 @@ refusals_tests() {
     ctr_delete --force "$id"
     expect_eq "delete --force of a created container removes it" "" "$(state_json "$id")"
 
-    # No new mount namespace: there is no pivot_root, so root.path can only be honoured if it
-    # is "/". Anything else must be refused, never run on the host's root.
+    # No new mount namespace: there is no pivot_root; root.path must still be the process's
+    # root (ours: chroot) or the config is refused — never run on the host's root.
     # A rootfs of its own: runc 1.1 bind-mounts root.path onto itself in the host's mount
     # namespace before it fails, and that mount is undone here.
     local nomnt_root=$WORK/nomnt-rootfs

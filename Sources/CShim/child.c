@@ -171,8 +171,13 @@ void shim_child_main(const struct shim_plan *p, int sync_fd) {
     if (p->domainname && setdomainname(p->domainname, strlen(p->domainname)) < 0)
         shim_fail(sync_fd, errno, "setdomainname", p->domainname);
 
-    if (p->setup_rootfs) shim_setup_rootfs(p, sync_fd);
-    else shim_hooks_pause(p, sync_fd);
+    if (p->setup_rootfs) {
+        shim_setup_rootfs(p, sync_fd);
+    } else {
+        shim_hooks_pause(p, sync_fd);
+        if (p->chroot_path && (chdir(p->chroot_path) < 0 || chroot(".") < 0 || chdir("/") < 0))
+            shim_fail(sync_fd, errno, "chroot to root.path", p->chroot_path);
+    }
     if (p->cwd && chdir(p->cwd) < 0) {
         // runc creates a missing cwd; a non-directory is an error.
         if (errno != ENOENT || shim_mkdir_all(p->cwd, 0755) < 0 || chdir(p->cwd) < 0)

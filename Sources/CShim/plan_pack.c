@@ -79,6 +79,7 @@ static void walk(struct packer *k, struct shim_plan *p) {
     str(k, &p->hostname);
     str(k, &p->domainname);
     str(k, &p->rootfs);
+    str(k, &p->chroot_path);
     struct shim_mount *mounts = ARRAY(k, p->mounts, p->nmounts);
     for (int i = 0; mounts && i < p->nmounts; i++) {
         str(k, &mounts[i].source);

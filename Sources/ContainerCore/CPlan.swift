@@ -30,6 +30,7 @@ final class CPlan {
 
         raw.setup_rootfs = plan.setupRootfs ? 1 : 0
         raw.rootfs = string(plan.rootfs)
+        raw.chroot_path = string(plan.chrootPath)
         raw.root_propagation = plan.rootPropagation
         raw.final_propagation = plan.finalPropagation
         raw.mounts = UnsafePointer(array(plan.mounts.map {

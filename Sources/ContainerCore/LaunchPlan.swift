@@ -62,6 +62,8 @@ public struct LaunchPlan: Sendable {
 
     // Filesystem
     var setupRootfs = false
+    /// No new mount namespace: the process's root through chroot (nil: it is "/" already).
+    var chrootPath: String?
     var rootfs = ""
     var rootPropagation: UInt = 0
     var finalPropagation: UInt = 0

@@ -62,21 +62,19 @@ public struct Planner {
         if plan.cloneFlags & CLONE_NEWNS != 0 {
             try planFilesystem(&plan)
         } else {
-            try checkRootWithoutMountNamespace()
+            plan.chrootPath = rootWithoutMountNamespace()
         }
         guard let process = spec.process else { throw RuntimeError("config.json: process: required") }
         try planProcess(process, into: &plan)
         return plan
     }
 
-    /// Without a new mount namespace there is no pivot_root: the process keeps the root it
-    /// inherits (the host's, or the joined namespace's). Unless root.path is that "/", the
-    /// config cannot be honoured and is refused, rather than run on the host's root.
-    private func checkRootWithoutMountNamespace() throws {
+    /// Without a new mount namespace there is no pivot_root and no mounts: root.path stays
+    /// the process's root through chroot (runtime.md: never the host's "/" instead), unless
+    /// it is that "/" already.
+    private func rootWithoutMountNamespace() -> String? {
         let resolved = realpath(rootfs, nil).map { p in defer { free(p) }; return String(cString: p) }
-        guard resolved != "/" else { return }
-        throw RuntimeError("config.json: root.path: \"\(spec.root?.path ?? "rootfs")\" can be the container's root only "
-                           + "with a new mount namespace (linux.namespaces has no \"mount\" entry without a path); use \"/\" or add one")
+        return resolved == "/" ? nil : (resolved ?? rootfs)
     }
 
     /// `exec`: join every namespace of the running container (its init is `pid`), no

@@ -10,21 +10,22 @@ import Testing
                      linux: (inout Linux) -> Void = { _ in }) -> Spec {
         var l = Linux(namespaces: namespaces.map { LinuxNamespace(type: $0) })
         linux(&l)
-        // Without a new mount namespace only "/" can be the root (see noMountNamespace…).
+        // Without a new mount namespace a root other than "/" is a chroot (see noMountNamespace…).
         let newMountNamespace = (l.namespaces ?? []).contains { $0.type == "mount" && ($0.path ?? "").isEmpty }
         return Spec(process: process, root: Root(path: newMountNamespace ? "rootfs" : "/"), mounts: mounts, linux: l)
     }
 
     /// Issue 9 §5: no new mount namespace means no pivot_root; a root.path other than "/" was
-    /// silently ignored and the process ran on the host's root.
-    @Test func noMountNamespaceRefusesARootOtherThanSlash() throws {
+    /// silently ignored and the process ran on the host's root. Now it is the chroot.
+    @Test func noMountNamespaceChrootsIntoARootOtherThanSlash() throws {
         var spec = Self.spec(namespaces: ["pid"])
-        #expect(try Self.plan(spec).rootfs == "/")
-        spec.root = Root(path: "rootfs")
-        let error = #expect(throws: RuntimeError.self) { try Self.plan(spec) }
-        #expect(error?.description.hasPrefix("config.json: root.path:") == true)
+        #expect(try Self.plan(spec).chrootPath == nil)
+        spec.root = Root(path: "/tmp")
+        #expect(try Self.plan(spec).chrootPath == "/tmp")
         spec.linux?.namespaces = [LinuxNamespace(type: "mount", path: "/proc/1/ns/mnt")]
-        #expect(throws: RuntimeError.self) { try Self.plan(spec) }
+        #expect(try Self.plan(spec).chrootPath == "/tmp")
+        spec.linux?.namespaces = [LinuxNamespace(type: "mount")]
+        #expect(try Self.plan(spec).chrootPath == nil)
     }
 
     static func plan(_ spec: Spec, bundle: String = "/nonexistent-bundle") throws -> LaunchPlan {

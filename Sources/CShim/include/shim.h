@@ -99,6 +99,7 @@ struct shim_plan {
     // Filesystem, only when the child has its own mount namespace.
     int setup_rootfs;
     const char *rootfs;                 // absolute host path
+    const char *chroot_path;            // no mount namespace of its own: chroot here, or NULL
     unsigned long root_propagation;     // applied to "/" first (runc: MS_SLAVE|MS_REC)
     unsigned long final_propagation;    // linux.rootfsPropagation after pivot, or 0
     const struct shim_mount *mounts;
