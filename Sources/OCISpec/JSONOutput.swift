@@ -23,10 +23,6 @@ extension Process {
     public func encodedJSON(pretty: Bool = true) throws -> Data { try OCIJSON.encode(self, pretty: pretty) }
 }
 
-extension State {
-    public func encodedJSON(pretty: Bool = false) throws -> Data { try OCIJSON.encode(self, pretty: pretty) }
-}
-
 extension Features {
     public func encodedJSON(pretty: Bool = true) throws -> Data { try OCIJSON.encode(self, pretty: pretty) }
 }

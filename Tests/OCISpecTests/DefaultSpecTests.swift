@@ -51,23 +51,6 @@ import Testing
 }
 
 @Suite struct StateAndFeaturesTests {
-    @Test func stateEncodesAsTheSpecShowsIt() throws {
-        let state = State(id: "c1", status: .running, pid: 4242, bundle: "/b", annotations: ["k": "v"])
-        let json = String(decoding: try state.encodedJSON(), as: UTF8.self)
-        #expect(json == #"{"annotations":{"k":"v"},"bundle":"/b","id":"c1","ociVersion":"1.2.0","pid":4242,"status":"running"}"#)
-        #expect(try SpecLoader.decode(State.self, from: Data(json.utf8), file: "state.json") == state)
-    }
-
-    @Test func stoppedStateOmitsPid() throws {
-        let json = String(decoding: try State(id: "c1", status: .stopped, bundle: "/b").encodedJSON(), as: UTF8.self)
-        #expect(json == #"{"bundle":"/b","id":"c1","ociVersion":"1.2.0","status":"stopped"}"#)
-    }
-
-    @Test func unknownStatusIsADecodingError() {
-        #expect(throws: SpecError.self) {
-            _ = try SpecLoader.decode(State.self, from: Data(#"{"ociVersion":"1.2.0","id":"x","status":"frob","bundle":"/"}"#.utf8), file: "state.json")
-        }
-    }
 
     @Test func featuresListWhatThisRuntimeSupports() throws {
         let features = Features.thisRuntime
