@@ -117,28 +117,20 @@ struct HookRunner {
     private func spawnInContainer(_ hook: Hook, record: ContainerRecord, hostPath: Bool, what: String) throws -> (Int32, Int32) {
         var spec = try record.spec
         spec.root?.path = record.rootfs
-        let process = Process(user: User(), args: hook.args ?? [hook.path], env: hook.env ?? [], cwd: "/")
-        var plan = try Planner(spec: spec, bundle: record.bundle).planExec(process, pid: record.pid)
-        // Looked up in the container (startContainer), argv[0] must be the path; executed
-        // from an fd (createContainer), the hook sees its args exactly as configured.
-        if !hostPath { plan.argv = [hook.path] + Array((hook.args ?? [hook.path]).dropFirst()) }
-        plan.seccompFilter = nil
-        plan.capabilities = nil
-        plan.rlimits = []
-        var binary: Int32 = -1
+        let plan = try Planner(spec: spec, bundle: record.bundle).planHook(hook, pid: record.pid, hostPath: hostPath)
+        let handles = LaunchHandles()
         if hostPath {
-            binary = open(hook.path, O_RDONLY | O_CLOEXEC)
+            let binary = open(hook.path, O_RDONLY | O_CLOEXEC)
             guard binary >= 0 else { throw RuntimeError.errno(what) }
-            plan.execFD = binary
+            handles.setExecFD(binary)
         }
-        defer { if binary >= 0 { close(binary) } }
         let (r, w) = try pipePair()
         // The shim child inherits our stdin: point it at the pipe for the spawn only.
         let savedStdin = fcntl(0, F_DUPFD_CLOEXEC, 3)   // not inherited by the hook either
         dup2(r, 0)
         close(r)
         defer { dup2(savedStdin, 0); close(savedStdin) }
-        let spawner = try Spawner(plan: plan, configName: "hooks")
+        let spawner = try Spawner(plan: plan, handles: handles, configName: "hooks")
         let pid = try spawner.spawn()
         do {
             try spawner.releaseAndWaitReady()

@@ -86,15 +86,17 @@ extension ContainerRuntime {
             record.notifySocket = host
         }
         let planner = Planner(spec: seen, bundle: bundle, options: options)
-        var plan = try planner.plan()
+        let plan = try planner.plan()
+        let handles = LaunchHandles()
         var relay: TerminalRelay?
         if request.foregroundTerminal, spec.process?.isTerminal == true, request.consoleSocket == nil {
             relay = try TerminalRelay()
         }
-        let console = try relay.map { Optional($0.theirs) }
-            ?? ConsoleSocket.connectIfNeeded(terminal: spec.process?.isTerminal ?? false, path: request.consoleSocket)
-        defer { if relay == nil { console.map { _ = close($0) } } }
-        plan.consoleSocketFD = console ?? -1
+        if let relay {
+            handles.setConsoleSocket(relay.theirs, owned: false)
+        } else if let socket = try ConsoleSocket.connectIfNeeded(terminal: spec.process?.isTerminal ?? false, path: request.consoleSocket) {
+            handles.setConsoleSocket(socket, owned: true)
+        }
 
         // Writable by the container's (possibly mapped, unprivileged) root; umask must not narrow it.
         guard mkfifo(store.fifoPath(request.id), 0o622) == 0, chmod(store.fifoPath(request.id), 0o622) == 0 else {
@@ -104,17 +106,14 @@ extension ContainerRuntime {
         // a process that can reach the init's fds could walk the host).
         let fifoFD = open(store.fifoPath(request.id), Int32(SHIM_O_PATH) | O_CLOEXEC)
         guard fifoFD >= 0 else { throw RuntimeError.errno("opening \(store.fifoPath(request.id))") }
-        defer { close(fifoFD) }
+        handles.setExecFifo(fifoFD)
 
         let idmapped = IdmappedMounts()
-        try idmapped.prepare(&plan)
+        try idmapped.prepare(plan, into: handles)
         let placement = plan.joinUserFirst ? nil : cgroup.map { CgroupPlacement($0.handle) }
-        plan.cgroup2FD = placement?.cgroup2FD ?? -1
-        plan.cgroupTasksFiles = placement?.tasksFiles ?? []
+        handles.setCgroupPlacement(cgroup2FD: placement?.cgroup2FD ?? -1, tasksFiles: placement?.tasksFiles ?? [])
         let hooks = spec.hooks
-        plan.hooksBeforePivot = !(hooks?.prestart ?? []).isEmpty || !(hooks?.createRuntime ?? []).isEmpty
-            || !(hooks?.createContainer ?? []).isEmpty
-        let spawner = try Spawner(plan: plan, execFifoFD: fifoFD)
+        let spawner = try Spawner(plan: plan, handles: handles)
         let pid = try spawner.spawn()
         rollback.add {
             // A frozen v1 task cannot die: thaw its cgroup before the kill we wait for.

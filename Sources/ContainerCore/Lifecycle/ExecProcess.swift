@@ -43,14 +43,16 @@ extension ContainerRuntime {
         var options = Planner.Options(preserveFDs: request.preserveFDs)
         options.seccompCache = .standard
         let planner = Planner(spec: spec, bundle: record.bundle, options: options)
-        var plan = try planner.planExec(request.process, pid: record.pid)
+        let plan = try planner.planExec(request.process, pid: record.pid)
+        let handles = LaunchHandles()
         let relay = request.foregroundTerminal && request.process.isTerminal ? try TerminalRelay() : nil
-        let console = try relay.map { Optional($0.theirs) }
-            ?? ConsoleSocket.connectIfNeeded(terminal: request.process.isTerminal, path: request.consoleSocket)
-        defer { if relay == nil { console.map { _ = close($0) } } }
-        plan.consoleSocketFD = console ?? -1
+        if let relay {
+            handles.setConsoleSocket(relay.theirs, owned: false)
+        } else if let socket = try ConsoleSocket.connectIfNeeded(terminal: request.process.isTerminal, path: request.consoleSocket) {
+            handles.setConsoleSocket(socket, owned: true)
+        }
 
-        let spawner = try Spawner(plan: plan, configName: "process")
+        let spawner = try Spawner(plan: plan, handles: handles, configName: "process")
         let pid = try spawner.spawn()
         do {
             if let handle = record.cgroup { try Cgroups.open(handle).addProcess(pid) }

@@ -13,7 +13,6 @@ public struct LaunchPlan: Sendable {
         var makeFile = false
         /// mounts[].uidMappings/gidMappings: made into an idmapped tree by the parent.
         var idmap: IDMap?
-        var treeFD: Int32 = -1
         var attrSet: UInt64 = 0     // recursive options (mount_setattr AT_RECURSIVE)
         var attrClear: UInt64 = 0
     }
@@ -44,8 +43,6 @@ public struct LaunchPlan: Sendable {
     var cloneFlags: Int32 = 0
     var newTimeNamespace = false
     var unshareCgroupNamespace = false
-    var cgroup2FD: Int32 = -1           // clone3(CLONE_INTO_CGROUP)
-    var cgroupTasksFiles: [String] = [] // v1: the child writes "0" itself  // after cgroup placement, so the container's cgroup is its root
     var timeOffsets: String?
     var pidNamespaceJoin: String?
     var joins: [(type: Int32, path: String)] = []
@@ -81,7 +78,9 @@ public struct LaunchPlan: Sendable {
     var argv: [String] = []
     var env: [String] = []
     var pathEnv: String?
-    var execFD: Int32 = -1              // execveat this instead of looking up argv[0]
+    /// createContainer hooks: argv[0] is executed from an fd opened in the runtime's
+    /// namespace (LaunchHandles.execFD), not looked up in the container.
+    var execFromFD = false
     var rlimits: [(resource: Int32, soft: UInt64, hard: UInt64, field: String)] = []
     var setGroups = true
     var groups: [UInt32] = []
@@ -103,7 +102,6 @@ public struct LaunchPlan: Sendable {
     var memoryPolicy: (mode: Int32, nodes: [UInt64]?)?
     var setsid = true
     var newKeyring = true
-    var consoleSocketFD: Int32 = -1   // connected --console-socket; the child sends the pty master
     var consoleRows: UInt16 = 0
     var consoleCols: UInt16 = 0
     var bindDevConsole = false

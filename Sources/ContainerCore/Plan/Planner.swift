@@ -66,6 +66,27 @@ public struct Planner {
         }
         guard let process = spec.process else { throw RuntimeError("config.json: process: required") }
         try planProcess(process, into: &plan)
+        // runtime.md: prestart/createRuntime/createContainer run while the init waits before
+        // pivot_root (createContainer in its mount namespace, with host paths resolving).
+        let hooks = spec.hooks
+        plan.hooksBeforePivot = !(hooks?.prestart ?? []).isEmpty || !(hooks?.createRuntime ?? []).isEmpty
+            || !(hooks?.createContainer ?? []).isEmpty
+        return plan
+    }
+
+    /// A container-namespace hook (createContainer, startContainer): the init's namespaces,
+    /// with full privileges (no seccomp, capabilities or rlimits of the container). Looked up
+    /// in the container (startContainer), argv[0] is the path; executed from an fd opened in
+    /// the runtime's namespace (createContainer, `hostPath`), it sees its args exactly.
+    func planHook(_ hook: Hook, pid: Int32, hostPath: Bool) throws -> LaunchPlan {
+        let process = Process(user: User(), args: hook.args ?? [hook.path], env: hook.env ?? [], cwd: "/")
+        var plan = try planExec(process, pid: pid)
+        if !hostPath { plan.argv = [hook.path] + Array((hook.args ?? [hook.path]).dropFirst()) }
+        plan.execFromFD = hostPath
+        plan.seccompFilter = nil
+        plan.seccompListener = nil
+        plan.capabilities = nil
+        plan.rlimits = []
         return plan
     }
 

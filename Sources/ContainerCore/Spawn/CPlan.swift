@@ -10,13 +10,13 @@ final class CPlan {
     /// The kernel's BPF_MAXINSNS: a longer filter cannot be loaded.
     static let maxSeccompInstructions = 4096
 
-    init(_ plan: LaunchPlan, execFifoFD: Int32) throws {
+    init(_ plan: LaunchPlan, handles: LaunchHandles) throws {
         raw.clone_flags = UInt(UInt32(bitPattern: plan.cloneFlags))
         raw.new_time_ns = plan.newTimeNamespace ? 1 : 0
         raw.unshare_cgroupns = plan.unshareCgroupNamespace ? 1 : 0
-        raw.cgroup_fd = plan.cgroup2FD
-        raw.cgroup_tasks = stringArray(plan.cgroupTasksFiles)
-        raw.ncgroup_tasks = try narrowed(plan.cgroupTasksFiles.count, "cgroupTasksFiles")
+        raw.cgroup_fd = handles.cgroup2FD
+        raw.cgroup_tasks = stringArray(handles.cgroupTasksFiles)
+        raw.ncgroup_tasks = try narrowed(handles.cgroupTasksFiles.count, "cgroupTasksFiles")
         raw.time_offsets = string(plan.timeOffsets)
         raw.pid_ns_join = string(plan.pidNamespaceJoin)
         raw.joins = UnsafePointer(array(plan.joins.map { shim_ns_join(nstype: $0.type, path: string($0.path)) }))
@@ -33,14 +33,14 @@ final class CPlan {
         raw.chroot_path = string(plan.chrootPath)
         raw.root_propagation = plan.rootPropagation
         raw.final_propagation = plan.finalPropagation
-        raw.mounts = UnsafePointer(array(plan.mounts.map {
-            shim_mount(source: string($0.source), target: string($0.target), dest: string($0.dest),
-                       fstype: string($0.fstype), data: string($0.data),
-                       flags: Self.readOnlyAfterSetup($0) ? $0.flags & ~UInt(MS_RDONLY) : $0.flags,
-                       remount_flags: $0.remountFlags, propagation: $0.propagation,
-                       make_file: $0.makeFile ? 1 : 0, tree_fd: $0.treeFD,
-                       ro_after_setup: Self.readOnlyAfterSetup($0) ? 1 : 0,
-                       attr_set: $0.attrSet, attr_clr: $0.attrClear)
+        raw.mounts = UnsafePointer(array(plan.mounts.enumerated().map { index, m in
+            shim_mount(source: string(m.source), target: string(m.target), dest: string(m.dest),
+                       fstype: string(m.fstype), data: string(m.data),
+                       flags: Self.readOnlyAfterSetup(m) ? m.flags & ~UInt(MS_RDONLY) : m.flags,
+                       remount_flags: m.remountFlags, propagation: m.propagation,
+                       make_file: m.makeFile ? 1 : 0, tree_fd: handles.mountTrees[index] ?? -1,
+                       ro_after_setup: Self.readOnlyAfterSetup(m) ? 1 : 0,
+                       attr_set: m.attrSet, attr_clr: m.attrClear)
         }))
         raw.nmounts = try narrowed(plan.mounts.count, "mounts")
         raw.devices = UnsafePointer(array(plan.devices.map {
@@ -59,12 +59,12 @@ final class CPlan {
         raw.nreadonly = try narrowed(plan.readonlyPaths.count, "readonlyPaths")
         raw.readonly_root = plan.readonlyRoot ? 1 : 0
 
-        raw.exec_fifo_fd = execFifoFD
+        raw.exec_fifo_fd = handles.execFifoFD
         raw.cwd = string(plan.cwd)
         raw.argv = stringArray(plan.argv)
         raw.envp = stringArray(plan.env)
         raw.path_env = string(plan.pathEnv)
-        raw.exec_fd = plan.execFD
+        raw.exec_fd = plan.execFromFD ? handles.execFD : -1
         raw.rlimits = UnsafePointer(array(plan.rlimits.map {
             shim_rlimit(what: string("\($0.field): setrlimit"), resource: $0.resource, soft: $0.soft, hard: $0.hard)
         }))
@@ -114,7 +114,7 @@ final class CPlan {
         raw.lsm_exec_value = string(plan.lsmExec?.value)
         raw.cpu_affinity_final = plan.cpuAffinityFinal.map { UnsafePointer(array($0)) } ?? nil
         raw.console_fd = -1
-        raw.console_socket_fd = plan.consoleSocketFD
+        raw.console_socket_fd = handles.consoleSocketFD
         raw.console_rows = plan.consoleRows
         raw.console_cols = plan.consoleCols
         raw.bind_dev_console = plan.bindDevConsole ? 1 : 0

@@ -7,11 +7,11 @@ import Glibc
 /// opened here with our credentials, since the container's root may not be allowed to look
 /// it up (kubelet's 0750 volume directories; runc does the same).
 final class IdmappedMounts {
-    private var fds: [Int32] = []
+    private var fds: [Int32] = []   // the user namespaces; the trees belong to the handles
 
     deinit { fds.forEach { close($0) } }
 
-    func prepare(_ plan: inout LaunchPlan) throws {
+    func prepare(_ plan: LaunchPlan, into handles: LaunchHandles) throws {
         var userns: [String: Int32] = [:]
         let inUserNamespace = plan.cloneFlags & CLONE_NEWUSER != 0 || plan.joins.contains { $0.type == CLONE_NEWUSER }
         for i in plan.mounts.indices {
@@ -22,8 +22,7 @@ final class IdmappedMounts {
                 // Not permitted (no CAP_SYS_ADMIN here: plain rootless): the child binds it.
                 if tree == -EPERM { continue }
                 guard tree >= 0 else { throw RuntimeError.errno("opening the bind source \(source) for \(m.dest)", -tree) }
-                fds.append(tree)
-                plan.mounts[i].treeFD = tree
+                handles.setMountTree(tree, forMount: i)
                 continue
             }
             guard let idmap = m.idmap, let source = m.source else { continue }
@@ -37,8 +36,7 @@ final class IdmappedMounts {
             }
             let tree = shim_idmapped_tree(source, idmap.recursive ? 1 : 0, nsfd)
             guard tree >= 0 else { throw RuntimeError.errno("idmapped mount of \(source)", -tree) }
-            fds.append(tree)
-            plan.mounts[i].treeFD = tree
+            handles.setMountTree(tree, forMount: i)
         }
     }
 }

@@ -12,9 +12,9 @@ final class Spawner {
     private var syncFD: Int32 = -1
     private(set) var pid: Int32 = 0
 
-    init(plan: LaunchPlan, execFifoFD: Int32 = -1, configName: String = "config.json") throws {
+    init(plan: LaunchPlan, handles: LaunchHandles, configName: String = "config.json") throws {
         self.plan = plan
-        self.cplan = try CPlan(plan, execFifoFD: execFifoFD)
+        self.cplan = try CPlan(plan, handles: handles)
         self.configName = configName
     }
 
