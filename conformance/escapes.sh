@@ -188,6 +188,9 @@ esc_hostile_passwd() {
 # signal (its handler exits) or is torn down; nothing is left behind.
 esc_signals_during_run() {
     local bundle i id pid sig left=0 hung=0 delay
+    # Not a spec requirement but ours: runc 1.1 can die of a SIGTERM that arrives before its Go
+    # runtime has installed handlers, leaving the container behind.
+    if esc_is_runc; then skip "signals to run during start-up" "runc 1.1 can leave the container (not a spec MUST)"; return; fi
     bundle=$(mkbundle esc-sig '.process.args = ["sh", "-c", "trap \"exit 3\" TERM INT; sleep 30 & wait"]')
     for i in $(seq 1 16); do
         sig=TERM
