@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
 # Every shell script, with the repository's .shellcheckrc (run.sh sources the conformance areas).
-shellcheck conformance/run.sh scripts/*.sh bench/*.sh vm/*.sh bundles/*.sh .ci/run
+shellcheck conformance/run.sh scripts/*.sh bench/*.sh vm/*.sh bundles/*.sh bundles/*/*.sh .ci/run
 scripts/build.sh >/dev/null
 bundles/mkrootfs.sh
 RUNTIME_BINARY="$(pwd)/.build/release/runtime"

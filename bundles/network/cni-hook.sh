@@ -17,7 +17,10 @@ plugin=$cni_path/$(jq -r .type "$conf")
 
 case ${1:-} in
 add)
-    [ "$pid" -gt 0 ] && [ -e "/proc/$pid/ns/net" ] || { echo "cni-hook: container $id has no process (pid $pid)" >&2; exit 1; }
+    if ! { [ "$pid" -gt 0 ] && [ -e "/proc/$pid/ns/net" ]; }; then
+        echo "cni-hook: container $id has no process (pid $pid)" >&2
+        exit 1
+    fi
     netns=/proc/$pid/ns/net
     command=ADD
     ;;
