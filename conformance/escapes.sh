@@ -21,6 +21,7 @@ escapes_tests() {
     esc_mounts_over_proc
     esc_device_through_volume
     esc_hostile_passwd
+    esc_no_pivot_proc
     esc_signals_during_run
     RUNTIME=$saved
     RUNTIME_REAL=$saved_real
@@ -182,6 +183,20 @@ esc_hostile_passwd() {
         expect_eq "/etc/passwd as $kind: nothing left" "" "$(state_dir_entries)"
         ctr_delete --force "$id"
     done
+}
+
+# --no-pivot leaves the host's mounts below the chroot: a full procfs among them would let a
+# nested user namespace mount a fresh, unmasked procfs. They are detached first (as runc).
+esc_no_pivot_proc() {
+    local out bundle id
+    bundle=$(mkbundle esc-nopivot2 "$ARGS_SH"' | .process.capabilities |= with_entries(.value += ["CAP_SETFCAP"])' \
+        --arg s 'unshare -Urmpf sh -c "mount -t proc proc /mnt && echo MOUNTED" 2>&1; echo done')
+    id=$(new_id esc-nopivot2)
+    rt run --no-pivot --bundle "$bundle" "$id" >"$OUT/$id.out" 2>"$OUT/$id.err" </dev/null
+    out=$(cat "$OUT/$id.out")
+    expect_match "--no-pivot: the container ran" 'done' "$out" "$(cat "$OUT/$id.err")"
+    expect_nomatch "--no-pivot: a nested user namespace cannot mount an unmasked procfs" 'MOUNTED' "$out"
+    ctr_delete --force "$id"
 }
 
 # SIGTERM or SIGINT to a foreground `run` at any moment of start-up: the container gets the
