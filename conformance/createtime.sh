@@ -74,6 +74,22 @@ createtime_tests() {
         expect_match "rootfsPropagation unbindable: the container starts with an unbindable /" 'unbindable' "$STDOUT" "$STDERR"
     fi
 
+    # proc must be mounted on an ordinary directory: an image whose /proc is a symlink is
+    # refused (runc: "must be mounted on ordinary directory"), not followed.
+    dir=$WORK/ct-procsym
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    cp -a "$ROOTFS" "$dir/rootfs"
+    rm -rf "$dir/rootfs/proc"
+    ln -s /mnt "$dir/rootfs/proc"
+    bundle=$(mkbundle ct-procsym '.root.path = $r' --arg r "$dir/rootfs")
+    id=$(new_id ct-procsym)
+    ctr_create "$id" "$bundle"
+    rc=$?
+    expect_fail "an image whose /proc is a symlink is refused" $rc
+    expect_eq "… and nothing is left" "" "$(state_dir_entries)"
+    [ $rc -eq 0 ] && ctr_delete --force "$id"
+
     # config.md: poststart hooks MUST be called after the user-specified process is executed.
     if ct_is_runc; then
         skip "poststart sees the exec'd process" "runc 1.1 runs poststart before the exec (runtime-spec config.md: MUST be after)"

@@ -182,6 +182,21 @@ public struct Planner {
         }
     }
 
+    /// proc and sysfs go on an ordinary directory of the image: a symlink there (e.g. /proc →
+    /// /mnt) is refused, as runc does, instead of being followed.
+    private func checkOrdinaryDirectory(_ destination: String, type: String, index: Int) throws {
+        let parts = destination.split(separator: "/")
+        let parent = "/" + parts.dropLast().joined(separator: "/")
+        let name = parts.last.map(String.init) ?? ""
+        guard !name.isEmpty else { return }
+        let hostParent = try SecureJoin.resolve(rootfs: rootfs, parent)
+        var st = stat()
+        guard lstat(hostParent + "/" + name, &st) == 0 else { return }   // missing: made as a directory
+        if st.st_mode & S_IFMT != S_IFDIR {
+            throw RuntimeError("config.json: mounts[\(index)].destination: filesystem \"\(type)\" must be mounted on an ordinary directory, and \(destination) is not one in the image")
+        }
+    }
+
     func planMount(_ mount: Mount, index: Int) throws -> [LaunchPlan.PlannedMount] {
         let destination = mount.destination ?? ""
         let target = try SecureJoin.resolve(rootfs: rootfs, destination)
@@ -190,6 +205,7 @@ public struct Planner {
         let dest = target.count > rootfs.count ? String(target.dropFirst(rootfs.count)) : "/"
         var opts = MountOptions(mount.options ?? [])
         var type = mount.type
+        if type == "proc" || type == "sysfs" { try checkOrdinaryDirectory(destination, type: type ?? "", index: index) }
         if type == "bind" { type = nil; if !opts.isBind { opts.flags |= UInt(MS_BIND) } }
         if type == "cgroup" || type == "cgroup2" {
             return CgroupMountPlanner.plan(target: target, dest: dest, flags: opts.flags,
