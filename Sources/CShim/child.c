@@ -24,7 +24,7 @@ static void wait_for_parent(int sync_fd) {
 
 // All namespace files are opened before the first setns: once the mount namespace is
 // joined, /proc/<pid>/ns/* would resolve in the container's /proc.
-static void join_namespaces(const struct shim_plan *p, int sync_fd) {
+void shim_join_namespaces(const struct shim_plan *p, int sync_fd) {
     int fds[SHIM_MAX_JOINS];
     if (p->njoins > SHIM_MAX_JOINS) shim_fail(sync_fd, E2BIG, "too many namespaces to join", NULL);
     for (int i = 0; i < p->njoins; i++) {
@@ -154,7 +154,7 @@ void shim_child_main(const struct shim_plan *p, int sync_fd) {
         if (fd < 0 || write(fd, "0", 1) != 1) shim_fail(sync_fd, errno, "joining cgroup", p->cgroup_tasks[i]);
         close(fd);
     }
-    join_namespaces(p, sync_fd);
+    shim_join_namespaces(p, sync_fd);
     if (p->become_root) {
         if (syscall(SYS_setresgid, 0, 0, 0) < 0) shim_fail(sync_fd, errno, "setresgid(0) in the user namespace", NULL);
         if (syscall(SYS_setresuid, 0, 0, 0) < 0) shim_fail(sync_fd, errno, "setresuid(0) in the user namespace", NULL);

@@ -11,6 +11,9 @@ __attribute__((noreturn)) void shim_fail_late(int err, const char *step, const c
 // Namespaces joined in one go (one per kind, with room to spare); more is refused.
 #define SHIM_MAX_JOINS 16
 
+// setns into every namespace the plan joins (all opened first: once the mount namespace is
+// joined, /proc/<pid>/ns/* would resolve in the container's /proc).
+void shim_join_namespaces(const struct shim_plan *p, int sync_fd);
 void shim_setup_rootfs(const struct shim_plan *p, int sync_fd);
 // Stops before pivot_root for the parent's hooks, when the plan asks for it.
 void shim_hooks_pause(const struct shim_plan *p, int sync_fd);

@@ -58,20 +58,6 @@ static void send_pid(int sync_fd, pid_t pid) {
     (void)!send(sync_fd, &m, sizeof m, MSG_NOSIGNAL);
 }
 
-static void join_all(struct shim_plan *p, int sync_fd) {
-    int fds[SHIM_MAX_JOINS];
-    if (p->njoins > SHIM_MAX_JOINS) shim_fail(sync_fd, E2BIG, "too many namespaces to join", NULL);
-    for (int i = 0; i < p->njoins; i++) {
-        fds[i] = open(p->joins[i].path, O_RDONLY | O_CLOEXEC);
-        if (fds[i] < 0) shim_fail(sync_fd, errno, "opening namespace", p->joins[i].path);
-    }
-    for (int i = 0; i < p->njoins; i++) {
-        if (setns(fds[i], p->joins[i].nstype) < 0) shim_fail(sync_fd, errno, "joining namespace", p->joins[i].path);
-        close(fds[i]);
-    }
-    p->njoins = 0;
-}
-
 static pid_t clone_init(struct shim_plan *p) {
     unsigned long flags = p->clone_flags | CLONE_PARENT;
     if (p->cgroup_fd >= 0) {
@@ -119,7 +105,8 @@ __attribute__((noreturn)) static void stage0(int plan_fd, int sync_fd) {
     if (p->join_user_first) {
         // Joining a user namespace *and* creating others: the new ones must belong to the
         // joined namespace, so we join first (runc's stage 1 → 2).
-        join_all(p, sync_fd);
+        shim_join_namespaces(p, sync_fd);
+        p->njoins = 0;   // the init is born inside them
         // Root of the joined namespace, so the files made for the container (mount points,
         // /dev) get an owner that namespace can map; ignored if 0 is unmapped.
         (void)!syscall(SYS_setresgid, 0, 0, 0);
