@@ -84,6 +84,27 @@ terminal_tests() {
         expect_match "the runtime relays its terminal's input to the container's pty" '^got:relayed-input$' "$got"
         expect_eq "run through the relay exits with the container's code" 5 "$rc" "$got"
         ctr_delete --force "$id"
+
+        # SIGTERM to a foreground `run` that relays a terminal goes to the container, which
+        # exits; run reaps it, cleans up and leaves no process behind.
+        local x=$WORK/termsig pid spid
+        mkdir -p "$x"
+        b=$(mkbundle terminal-sig "$ARGS_SH"' | .process.terminal = true
+            | .mounts += [{destination: "/x", type: "bind", source: $x, options: ["rbind", "rw"]}]' \
+            --arg s 'trap "echo got-term; exit 7" TERM; echo ready >/x/ready; while :; do sleep 0.1; done' --arg x "$x")
+        id=$(new_id termsig)
+        sleep 30 | timeout -k 3 20 script -qec "'$RUNTIME' --root '$STATE' run --bundle '$b' '$id'" /dev/null >"$OUT/$id.script" 2>&1 &
+        spid=$!
+        wait_file "$x/ready" 5
+        pid=$(pgrep -f -- "run --bundle $b $id" | head -1)
+        [ -n "$pid" ] && kill -TERM "$pid"
+        wait $spid 2>/dev/null
+        rc=$?
+        got=$(tr -d '\r' <"$OUT/$id.script")
+        expect_match "SIGTERM to run with a relayed terminal reaches the container" 'got-term' "$got" "rc=$rc"
+        expect_eq "… run exits with the container's code" 7 "$rc" "$got"
+        expect_eq "… and nothing of it is left" "" "$(state_json "$id")"
+        ctr_delete --force "$id"
     else
         skip "run with a relayed terminal" "script (util-linux) is missing"
     fi
