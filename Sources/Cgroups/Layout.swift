@@ -84,7 +84,7 @@ public struct CgroupLayout: Codable, Sendable, Equatable {
         var unified: CgroupHierarchy?
         for line in mountinfo.split(separator: "\n") {
             // Most mounts are not cgroups: skip them before splitting fields (start-up path).
-            guard line.contains(" - cgroup") else { continue }
+            guard line.utf8.containsBytes(" - cgroup".utf8) else { continue }
             let fields = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
             guard let dash = fields.firstIndex(of: "-"), dash >= 6, fields.count >= dash + 4 else { continue }
             let fsType = fields[dash + 1]
@@ -121,7 +121,7 @@ public struct CgroupLayout: Codable, Sendable, Equatable {
 
 /// mountinfo escapes space, tab, newline and backslash as \ooo octal.
 func unescapeMountField(_ s: String) -> String {
-    guard s.contains("\\") else { return s }
+    guard s.utf8.contains(UInt8(ascii: "\\")) else { return s }
     var out: [UInt8] = []
     let b = Array(s.utf8)
     var i = 0
@@ -139,4 +139,19 @@ func unescapeMountField(_ s: String) -> String {
         i += 1
     }
     return String(decoding: out, as: UTF8.self)
+}
+
+extension Collection where Element == UInt8 {
+    /// Byte-wise substring test. `StringProtocol.contains(_:)` goes through the
+    /// _StringProcessing module's searcher, whose code (~400 KB of the binary) every
+    /// `create` would otherwise page in for this one mountinfo test.
+    func containsBytes<Needle: Collection>(_ needle: Needle) -> Bool where Needle.Element == UInt8 {
+        guard let first = needle.first else { return true }
+        var i = startIndex
+        while let hit = self[i...].firstIndex(of: first) {
+            if self[hit...].starts(with: needle) { return true }
+            i = index(after: hit)
+        }
+        return false
+    }
 }

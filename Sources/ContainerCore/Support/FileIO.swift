@@ -100,6 +100,7 @@ public enum FileIO {
 
     /// Lexical clean-up: "a/./b/../c" → "/a/c".
     public static func normalize(_ path: String) -> String {
+        if isNormal(path) { return path }   // the usual case; split + joined cost ~0.1 ms at start-up
         var parts: [Substring] = []
         for part in path.split(separator: "/") {
             if part == "." { continue }
@@ -107,5 +108,24 @@ public enum FileIO {
             parts.append(part)
         }
         return "/" + parts.joined(separator: "/")
+    }
+
+    /// Absolute, no empty, "." or ".." component, no trailing slash ("/" itself is normal).
+    static func isNormal(_ path: String) -> Bool {
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        var component = 0   // length of the current component; -1 before the leading "/"
+        var dots = 0        // how many of its bytes are dots
+        for (i, b) in path.utf8.enumerated() {
+            if b == slash {
+                if i > 0 && (component == 0 || dots == component && component <= 2) { return false }
+                component = 0
+                dots = 0
+            } else {
+                if i == 0 { return false }
+                component += 1
+                if b == dot { dots += 1 }
+            }
+        }
+        return path == "/" || (component > 0 && !(dots == component && component <= 2))
     }
 }

@@ -1,0 +1,16 @@
+import Testing
+@testable import ContainerCore
+
+/// normalize skips its split/join for paths that are already clean: the shortcut must agree
+/// with the full clean-up on every shape, above all on the ones that are not clean.
+@Suite struct FileIONormalizeTests {
+    @Test(arguments: [
+        ("/", "/"), ("/a", "/a"), ("/run/runtime/id", "/run/runtime/id"), ("/a/.b/..c/...", "/a/.b/..c/..."),
+        ("/a/", "/a"), ("//a", "/a"), ("/a//b", "/a/b"), ("/a/./b", "/a/b"), ("/a/../b", "/b"),
+        ("/a/.", "/a"), ("/a/..", "/"), ("/..", "/"), ("/.", "/"), ("a/b", "/a/b"), ("", "/"), ("/a/b/", "/a/b"),
+    ])
+    func normalizes(_ input: String, _ expected: String) {
+        #expect(FileIO.normalize(input) == expected)
+        #expect(FileIO.isNormal(input) == (input == expected))
+    }
+}
