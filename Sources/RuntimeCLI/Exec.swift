@@ -39,7 +39,7 @@ struct Exec: ParsableCommand {
 
     private func execute() throws -> Int32 {
         if !cgroups.isEmpty {
-            throw RuntimeError("--cgroup: running the process in a sub-cgroup is not supported by this runtime")
+            throw RuntimeError.unsupported("--cgroup: running the process in a sub-cgroup is not supported by this runtime")
         }
         let runtime = GlobalOptions.current.runtime
         Log.debug("exec \(id): building the process")
@@ -49,7 +49,7 @@ struct Exec: ParsableCommand {
             do { data = try SpecLoader.readFile(FileIO.absolute(processFile), name: processFile) }
             catch { throw RuntimeError("--process: \(error)") }
             do { process = try SpecLoader.decode(Process.self, from: data, file: processFile) }
-            catch { throw RuntimeError(String(describing: error)) }
+            catch { throw RuntimeError.config(error) }
         } else {
             process = try runtime.containerProcess(id: id)
             process.args = args.first == "--" ? Array(args.dropFirst()) : args

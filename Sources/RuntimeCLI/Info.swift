@@ -29,7 +29,7 @@ struct Validate: ParsableCommand {
     func run() throws {
         let dir = FileIO.absolute(bundle)
         let spec: Spec
-        do { spec = try SpecLoader.load(bundle: dir) } catch { throw RuntimeError(String(describing: error)) }
+        do { spec = try SpecLoader.load(bundle: dir) } catch { throw RuntimeError.config(error) }
         let issues = SpecValidator.validate(spec, bundle: dir)
         if issues.isEmpty { FileOut.stdout("\(dir): valid\n"); return }
         issues.forEach { FileOut.stderr($0.description + "\n") }

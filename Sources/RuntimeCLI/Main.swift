@@ -27,7 +27,7 @@ struct RuntimeCommand: ParsableCommand {
             if globals.debug { Warnings.debugSink = { Log.debug($0) } }
             // Only `create` and `run` make a cgroup; the other commands accept the flag anywhere.
             if globals.systemdCgroup, ["create", "run"].contains(rest.first ?? ""), !SystemdCgroups.isRunning {
-                throw RuntimeError(SystemdCgroups.notRunningMessage)
+                throw RuntimeError.unsupported(SystemdCgroups.notRunningMessage)
             }
             // runc's global -v is --version.
             let args = rest.first == "-v" ? ["--version"] + rest.dropFirst() : rest
@@ -35,7 +35,7 @@ struct RuntimeCommand: ParsableCommand {
             try command.run()
         } catch let error as RuntimeError {
             Log.error(error.description)
-            Glibc.exit(1)
+            Glibc.exit(error.exitCode)
         } catch let code as ExitCode {
             Glibc.exit(code.rawValue)   // `run`'s container exit code: no message machinery
         } catch let error as CgroupError {

@@ -51,7 +51,7 @@ struct Update: ParsableCommand {
 
     func run() throws {
         if l3CacheSchema != nil || memBwSchema != nil {
-            throw RuntimeError("--l3-cache-schema/--mem-bw-schema: Intel RDT is not supported by this runtime")
+            throw RuntimeError.unsupported("--l3-cache-schema/--mem-bw-schema: Intel RDT is not supported by this runtime")
         }
         var changes = try resourcesFile() ?? LinuxResources()
         try applyFlags(to: &changes)

@@ -55,6 +55,7 @@ extension Lifecycle {
             try f.writeSpec()
             let id = f.newID("badcfg")
             let error = #expect(throws: RuntimeError.self) { try f.create(id) }
+            #expect(error?.kind == .invalidConfig(file: "config.json", path: "process.cwd"))
             #expect(error?.description.contains("process.cwd") == true)
             #expect(!FileIO.exists(f.root))
             #expect(cgroupDirectories(named: id) == [])

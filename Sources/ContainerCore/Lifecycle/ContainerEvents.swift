@@ -109,7 +109,7 @@ extension ContainerRuntime {
         let record = try store.load(id)
         let status = record.status(in: store)
         guard status != .stopped, status != .creating else {
-            throw RuntimeError("container with id \(id) is not running (status: \(status.rawValue))")
+            throw RuntimeError.invalidState("container with id \(id) is not running (status: \(status.rawValue))")
         }
         return record
     }

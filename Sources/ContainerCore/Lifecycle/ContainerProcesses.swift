@@ -9,7 +9,7 @@ extension ContainerRuntime {
         let status = record.status(in: store)
         if status == .stopped { return (try? Self.cgroupManager(of: record).pids()) ?? [] }
         guard status != .creating else {
-            throw RuntimeError("container \"\(id)\" is not running (status: \(status.rawValue))")
+            throw RuntimeError.invalidState("container \"\(id)\" is not running (status: \(status.rawValue))")
         }
         do { return try Self.cgroupManager(of: record).pids() } catch let e as RuntimeError { throw e } catch {
             throw RuntimeError("listing the processes of \"\(id)\": \(error)")

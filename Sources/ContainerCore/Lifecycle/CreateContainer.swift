@@ -45,8 +45,8 @@ extension ContainerRuntime {
         do {
             data = try SpecLoader.readFile(bundle + "/config.json", name: "config.json")
             spec = try SpecLoader.decode(data, file: "config.json")
-        } catch { throw RuntimeError(String(describing: error)) }
-        if let issue = SpecValidator.validate(spec, bundle: bundle).first { throw RuntimeError(issue.description) }
+        } catch { throw RuntimeError.config(error) }
+        if let issue = SpecValidator.validate(spec, bundle: bundle).first { throw RuntimeError.config(issue) }
         return (spec, Array(data))
     }
 

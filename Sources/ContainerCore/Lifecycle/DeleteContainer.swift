@@ -38,7 +38,7 @@ extension ContainerRuntime {
         let status = record.status(in: store)
         if status != .stopped {
             guard force else {
-                throw RuntimeError("cannot delete container \"\(id)\" that is not stopped: \(status.rawValue) (delete --force kills it)")
+                throw RuntimeError.invalidState("cannot delete container \"\(id)\" that is not stopped: \(status.rawValue) (delete --force kills it)")
             }
             if status != .creating { try killAndWait(record) }
         }

@@ -33,10 +33,10 @@ extension ContainerRuntime {
         let record = try store.load(request.id)
         let status = record.status(in: store)
         guard status == .running || status == .created || (status == .paused && request.ignorePaused) else {
-            throw RuntimeError("cannot exec in a \(status.rawValue) container\(status == .paused ? " (use --ignore-paused to override)" : "")")
+            throw RuntimeError.invalidState("cannot exec in a \(status.rawValue) container\(status == .paused ? " (use --ignore-paused to override)" : "")")
         }
         if let issue = SpecValidator.validate(process: request.process, file: "process").first {
-            throw RuntimeError(issue.description)
+            throw RuntimeError.config(issue)
         }
         var spec = try record.spec
         spec.root?.path = record.rootfs

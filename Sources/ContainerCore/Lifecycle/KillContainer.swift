@@ -10,7 +10,7 @@ extension ContainerRuntime {
         let status = record.status(in: store)
         // pid 0 (still creating) must never reach kill(2): it would signal our process group.
         guard record.pid > 0, status != .creating else { throw RuntimeError("container \"\(id)\" is still being created") }
-        guard status != .stopped || all else { throw RuntimeError("container \"\(id)\" is not running") }
+        guard status != .stopped || all else { throw RuntimeError.invalidState("container \"\(id)\" is not running") }
         if all, let handle = record.cgroup {
             let manager = Cgroups.open(handle)
             for pid in (try? manager.pids()) ?? [] { Glibc.kill(pid, signal) }
@@ -22,7 +22,7 @@ extension ContainerRuntime {
 
     func signalInit(_ record: ContainerRecord, _ signal: Int32) throws {
         guard ProcStat.isRunning(pid: record.pid, startTime: record.startTime) else {
-            throw RuntimeError("container \"\(record.id)\" is not running")
+            throw RuntimeError.invalidState("container \"\(record.id)\" is not running")
         }
         guard Glibc.kill(record.pid, signal) == 0 else { throw RuntimeError.errno("kill \(record.pid)") }
     }

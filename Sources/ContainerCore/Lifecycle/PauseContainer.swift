@@ -10,7 +10,7 @@ extension ContainerRuntime {
         let record = try store.load(id)
         let status = record.status(in: store)
         guard status == .running || status == .created else {
-            throw RuntimeError("container \"\(id)\" not running (status: \(status.rawValue))")
+            throw RuntimeError.invalidState("container \"\(id)\" not running (status: \(status.rawValue))")
         }
         let cgroup = try Self.cgroupManager(of: record)
         do { try cgroup.freeze() } catch { throw RuntimeError("pausing \"\(id)\": \(error)") }
@@ -30,7 +30,7 @@ extension ContainerRuntime {
         let status = record.status(in: store)
         guard status != .stopped, status != .creating, let handle = record.cgroup,
               Cgroups.open(handle).isFrozen() else {
-            throw RuntimeError("container \"\(id)\" not paused (status: \(status.rawValue))")
+            throw RuntimeError.invalidState("container \"\(id)\" not paused (status: \(status.rawValue))")
         }
         do { try Cgroups.open(handle).thaw() } catch { throw RuntimeError("resuming \"\(id)\": \(error)") }
     }

@@ -12,7 +12,7 @@ extension ContainerRuntime {
     func start(_ record: ContainerRecord) throws {
         let id = record.id
         let status = record.status(in: store)
-        guard status == .created else { throw RuntimeError("cannot start a container in the \(status.rawValue) state") }
+        guard status == .created else { throw RuntimeError.invalidState("cannot start a container in the \(status.rawValue) state") }
         let hooks = try record.hooks()
         if let startHooks = hooks?.startContainer, !startHooks.isEmpty {
             do {

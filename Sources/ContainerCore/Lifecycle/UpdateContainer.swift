@@ -14,7 +14,7 @@ extension ContainerRuntime {
         let record = try store.load(id)
         let status = record.status(in: store)
         guard status != .stopped, status != .creating else {
-            throw RuntimeError("container \"\(id)\" is not running (status: \(status.rawValue)): cannot update its resources")
+            throw RuntimeError.invalidState("container \"\(id)\" is not running (status: \(status.rawValue)): cannot update its resources")
         }
         let cgroup = try Self.cgroupManager(of: record)
         var spec = try record.spec

@@ -51,7 +51,7 @@ public struct StateStore: Sendable {
         try Self.checkID(id)
         let fd = open(directory(id), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else {
-            if errno == ENOENT { throw RuntimeError("container \"\(id)\" does not exist") }
+            if errno == ENOENT { throw RuntimeError.notFound(id) }
             throw RuntimeError.errno("opening \(directory(id))")
         }
         while flock(fd, LOCK_EX) != 0 {
@@ -61,7 +61,7 @@ public struct StateStore: Sendable {
         var st = stat()
         if fstat(fd, &st) != 0 || st.st_nlink == 0 {
             close(fd)
-            throw RuntimeError("container \"\(id)\" does not exist")
+            throw RuntimeError.notFound(id)
         }
         return Lock(fd: fd)
     }
@@ -71,7 +71,7 @@ public struct StateStore: Sendable {
         try Self.checkID(id)
         try ensureRoot()
         if mkdir(directory(id), 0o711) != 0 {
-            if errno == EEXIST { throw RuntimeError("container \"\(id)\" already exists") }
+            if errno == EEXIST { throw RuntimeError.alreadyExists(id) }
             throw RuntimeError.errno("creating \(directory(id))")
         }
         return try lockDirectory(id)
@@ -111,7 +111,7 @@ public struct StateStore: Sendable {
                 if FileIO.isDirectory(directory(id)) {
                     throw RuntimeError("container \"\(id)\" has no state.json: it was never fully created or its state is damaged (delete --force removes it)")
                 }
-                throw RuntimeError("container \"\(id)\" does not exist")
+                throw RuntimeError.notFound(id)
             }
             let record: ContainerRecord
             do { record = try JSONDecoder().decode(ContainerRecord.self, from: Data(stateBytes)) } catch {
