@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh
 # Every shell script, with the repository's .shellcheckrc (run.sh sources the conformance areas).
 shellcheck conformance/run.sh scripts/*.sh bench/*.sh vm/*.sh bundles/*.sh bundles/*/*.sh .ci/run
+# Swift sources in the house style (.swift-format; `swift format -i -r Sources Tests` fixes them).
+swift format lint --strict -r Sources Tests Package.swift
 scripts/build.sh >/dev/null
 bundles/mkrootfs.sh
 RUNTIME_BINARY="$(pwd)/.build/release/runtime"

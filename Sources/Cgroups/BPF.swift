@@ -61,7 +61,9 @@ enum BPF {
         let (fd2, err2, log) = attempt(logSize: 1 << 16)
         if fd2 >= 0 { return Int32(fd2) }
         let detail = log.isEmpty ? "" : "; verifier log: " + log.trimmingWhitespace()
-        throw CgroupError("loading the device filter eBPF program (\(program.instructions.count) instructions): \(errnoText(err2 != 0 ? err2 : err))\(detail)", errno: err2)
+        throw CgroupError(
+            "loading the device filter eBPF program (\(program.instructions.count) instructions): \(errnoText(err2 != 0 ? err2 : err))\(detail)",
+            errno: err2)
     }
 
     /// IDs of the device programs attached directly to the cgroup `cgroupFD`.
@@ -132,7 +134,7 @@ enum BPF {
 /// eventfd(2) is in glibc but not in Swift's Glibc module map.
 enum EventFD {
     static func make() throws -> Int32 {
-        let fd = ckernel_eventfd(0, O_CLOEXEC)   // EFD_CLOEXEC == O_CLOEXEC
+        let fd = ckernel_eventfd(0, O_CLOEXEC)  // EFD_CLOEXEC == O_CLOEXEC
         if fd < 0 { throw CgroupError.sys("eventfd", errno) }
         return fd
     }

@@ -32,20 +32,22 @@ struct DeviceFilterProgram: Equatable {
         /// struct bpf_insn, little-endian (dst_reg is the low nibble).
         var bytes: [UInt8] {
             let o = UInt16(bitPattern: off), i = UInt32(bitPattern: imm)
-            return [code, (src << 4) | (dst & 0x0f), UInt8(o & 0xff), UInt8(o >> 8),
-                    UInt8(i & 0xff), UInt8((i >> 8) & 0xff), UInt8((i >> 16) & 0xff), UInt8(i >> 24)]
+            return [
+                code, (src << 4) | (dst & 0x0f), UInt8(o & 0xff), UInt8(o >> 8),
+                UInt8(i & 0xff), UInt8((i >> 8) & 0xff), UInt8((i >> 16) & 0xff), UInt8(i >> 24)
+            ]
         }
     }
 
     // Opcodes (linux/bpf.h, linux/bpf_common.h).
-    static let ldxMemW: UInt8 = 0x61   // BPF_LDX | BPF_MEM | BPF_W
-    static let and32K: UInt8 = 0x54    // BPF_ALU | BPF_AND | BPF_K
-    static let rsh32K: UInt8 = 0x74    // BPF_ALU | BPF_RSH | BPF_K
-    static let mov32K: UInt8 = 0xb4    // BPF_ALU | BPF_MOV | BPF_K
-    static let mov32X: UInt8 = 0xbc    // BPF_ALU | BPF_MOV | BPF_X
-    static let jneK: UInt8 = 0x55      // BPF_JMP | BPF_JNE | BPF_K
-    static let jeqK: UInt8 = 0x15      // BPF_JMP | BPF_JEQ | BPF_K
-    static let exit: UInt8 = 0x95      // BPF_JMP | BPF_EXIT
+    static let ldxMemW: UInt8 = 0x61  // BPF_LDX | BPF_MEM | BPF_W
+    static let and32K: UInt8 = 0x54  // BPF_ALU | BPF_AND | BPF_K
+    static let rsh32K: UInt8 = 0x74  // BPF_ALU | BPF_RSH | BPF_K
+    static let mov32K: UInt8 = 0xb4  // BPF_ALU | BPF_MOV | BPF_K
+    static let mov32X: UInt8 = 0xbc  // BPF_ALU | BPF_MOV | BPF_X
+    static let jneK: UInt8 = 0x55  // BPF_JMP | BPF_JNE | BPF_K
+    static let jeqK: UInt8 = 0x15  // BPF_JMP | BPF_JEQ | BPF_K
+    static let exit: UInt8 = 0x95  // BPF_JMP | BPF_EXIT
 
     // BPF_DEVCG_DEV_BLOCK / BPF_DEVCG_DEV_CHAR.
     static let devBlock: Int32 = 1, devChar: Int32 = 2
@@ -61,7 +63,7 @@ struct DeviceFilterProgram: Equatable {
             .init(code: Self.ldxMemW, dst: 3, src: 1, off: 0),
             .init(code: Self.rsh32K, dst: 3, imm: 16),
             .init(code: Self.ldxMemW, dst: 4, src: 1, off: 4),
-            .init(code: Self.ldxMemW, dst: 5, src: 1, off: 8),
+            .init(code: Self.ldxMemW, dst: 5, src: 1, off: 8)
         ]
         var terminated = false
         for rule in rules.reversed() {
@@ -79,7 +81,7 @@ struct DeviceFilterProgram: Equatable {
     /// `final` is true when the block returns for every input.
     static func block(for rule: DeviceRule) throws -> (insns: [Instruction], final: Bool) {
         var b: [Instruction] = []
-        var jumps: [Int] = []   // indices whose offset must reach the end of the block
+        var jumps: [Int] = []  // indices whose offset must reach the end of the block
         func jumpToNext(_ insn: Instruction) { jumps.append(b.count); b.append(insn) }
 
         switch rule.kind {

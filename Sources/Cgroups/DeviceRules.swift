@@ -46,9 +46,10 @@ struct DeviceRule: Equatable, Sendable {
             default: throw CgroupError("\(at).access: unknown access \(quoted(String(ch))) in \(quoted(d.access ?? ""))")
             }
         }
-        self.init(allow: d.allow, kind: kind, major: try number(d.major, "major", max: DeviceNumber.maxMajor),
-                  minor: try number(d.minor, "minor", max: DeviceNumber.maxMinor),
-                  access: access == 0 ? DeviceRule.rwm : access)
+        self.init(
+            allow: d.allow, kind: kind, major: try number(d.major, "major", max: DeviceNumber.maxMajor),
+            minor: try number(d.minor, "minor", max: DeviceNumber.maxMinor),
+            access: access == 0 ? DeviceRule.rwm : access)
     }
 
     static func resolve(_ rules: [LinuxDeviceCgroup]) throws -> [DeviceRule] {
@@ -89,15 +90,15 @@ public enum DeviceRules {
     public static let runcDefaultAllowed: [LinuxDeviceCgroup] = [
         .init(allow: true, type: "c", access: "m"),
         .init(allow: true, type: "b", access: "m"),
-        .init(allow: true, type: "c", major: 1, minor: 3, access: "rwm"),    // /dev/null
-        .init(allow: true, type: "c", major: 1, minor: 8, access: "rwm"),    // /dev/random
-        .init(allow: true, type: "c", major: 1, minor: 7, access: "rwm"),    // /dev/full
-        .init(allow: true, type: "c", major: 5, minor: 0, access: "rwm"),    // /dev/tty
-        .init(allow: true, type: "c", major: 1, minor: 5, access: "rwm"),    // /dev/zero
-        .init(allow: true, type: "c", major: 1, minor: 9, access: "rwm"),    // /dev/urandom
-        .init(allow: true, type: "c", major: 136, access: "rwm"),            // /dev/pts/*
-        .init(allow: true, type: "c", major: 5, minor: 2, access: "rwm"),    // /dev/ptmx
-        .init(allow: true, type: "c", major: 10, minor: 200, access: "rwm"), // /dev/net/tun
+        .init(allow: true, type: "c", major: 1, minor: 3, access: "rwm"),  // /dev/null
+        .init(allow: true, type: "c", major: 1, minor: 8, access: "rwm"),  // /dev/random
+        .init(allow: true, type: "c", major: 1, minor: 7, access: "rwm"),  // /dev/full
+        .init(allow: true, type: "c", major: 5, minor: 0, access: "rwm"),  // /dev/tty
+        .init(allow: true, type: "c", major: 1, minor: 5, access: "rwm"),  // /dev/zero
+        .init(allow: true, type: "c", major: 1, minor: 9, access: "rwm"),  // /dev/urandom
+        .init(allow: true, type: "c", major: 136, access: "rwm"),  // /dev/pts/*
+        .init(allow: true, type: "c", major: 5, minor: 2, access: "rwm"),  // /dev/ptmx
+        .init(allow: true, type: "c", major: 10, minor: 200, access: "rwm")  // /dev/net/tun
     ]
 
     /// v1: the writes that give the container exactly `rules` — deny everything,

@@ -31,7 +31,7 @@ enum Freezer {
         let want: UInt64 = frozen ? 1 : 0
         for _ in 0..<1000 {
             let events = try CgroupFile.readKeyValues(dir, "cgroup.events")
-            guard let state = events["frozen"] else { return }   // kernel without the key: nothing to wait for
+            guard let state = events["frozen"] else { return }  // kernel without the key: nothing to wait for
             if state == want { return }
             usleep(10_000)
         }

@@ -14,12 +14,13 @@ enum FrozenCheck {
 
     static func refuseV2(_ dir: String, mountPoint: String) throws {
         let d = nearestExisting(dir, mountPoint: mountPoint)
-        guard d != mountPoint else { return }   // the root cgroup cannot be frozen
+        guard d != mountPoint else { return }  // the root cgroup cannot be frozen
         let requested = (try? CgroupFile.read(d, "cgroup.freeze").trimmingWhitespace()) == "1"
         let effective = (try? CgroupFile.readKeyValues(d, "cgroup.events"))?["frozen"] == 1
         if requested || effective {
-            throw CgroupError("cgroup is frozen: \(d) (cgroup.\(requested ? "freeze 1" : "events frozen 1")); "
-                + "thaw it or use another cgroupsPath")
+            throw CgroupError(
+                "cgroup is frozen: \(d) (cgroup.\(requested ? "freeze 1" : "events frozen 1")); "
+                    + "thaw it or use another cgroupsPath")
         }
     }
 

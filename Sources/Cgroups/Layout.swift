@@ -55,8 +55,9 @@ public struct CgroupLayout: Codable, Sendable, Equatable {
     }
 
     public static func detect() throws -> CgroupLayout {
-        try parse(mountinfo: CgroupFile.read(path: "/proc/self/mountinfo"),
-                  procSelfCgroup: CgroupFile.read(path: "/proc/self/cgroup"))
+        try parse(
+            mountinfo: CgroupFile.read(path: "/proc/self/mountinfo"),
+            procSelfCgroup: CgroupFile.read(path: "/proc/self/cgroup"))
     }
 
     /// The v1 hierarchy that carries `controller` ("memory", "name=systemd").
@@ -68,11 +69,11 @@ public struct CgroupLayout: Codable, Sendable, Equatable {
     /// mount's super options is a mount option (rw, relatime, clone_children …).
     static let knownV1Controllers: Set<String> = [
         "cpuset", "cpu", "cpuacct", "blkio", "io", "memory", "devices", "freezer",
-        "net_cls", "perf_event", "net_prio", "hugetlb", "pids", "rdma", "misc", "debug",
+        "net_cls", "perf_event", "net_prio", "hugetlb", "pids", "rdma", "misc", "debug"
     ]
 
     public static func parse(mountinfo: String, procSelfCgroup: String) throws -> CgroupLayout {
-        var own: [String: String] = [:]   // sorted controller list joined by "," → path; "" for cgroup2
+        var own: [String: String] = [:]  // sorted controller list joined by "," → path; "" for cgroup2
         for line in procSelfCgroup.split(separator: "\n") {
             let f = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
             guard f.count == 3 else { continue }
@@ -92,8 +93,9 @@ public struct CgroupLayout: Codable, Sendable, Equatable {
             let mountPoint = unescapeMountField(fields[4])
             if fsType == "cgroup2" {
                 if unified == nil {
-                    unified = CgroupHierarchy(mountPoint: mountPoint, root: root, controllers: [],
-                                              ownPath: own[""] ?? "/")
+                    unified = CgroupHierarchy(
+                        mountPoint: mountPoint, root: root, controllers: [],
+                        ownPath: own[""] ?? "/")
                 }
             } else if fsType == "cgroup" {
                 let controllers = fields[dash + 3].split(separator: ",").map(String.init)
@@ -101,8 +103,10 @@ public struct CgroupLayout: Codable, Sendable, Equatable {
                     .sorted()
                 guard !controllers.isEmpty else { continue }
                 if v1.contains(where: { $0.controllers == controllers }) { continue }
-                v1.append(CgroupHierarchy(mountPoint: mountPoint, root: root, controllers: controllers,
-                                          ownPath: own[controllers.joined(separator: ",")] ?? "/"))
+                v1.append(
+                    CgroupHierarchy(
+                        mountPoint: mountPoint, root: root, controllers: controllers,
+                        ownPath: own[controllers.joined(separator: ",")] ?? "/"))
             }
         }
 

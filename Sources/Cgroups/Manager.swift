@@ -18,8 +18,10 @@ public struct CgroupHandle: Codable, Sendable, Equatable {
     /// The systemd unit owning these directories (`--systemd-cgroup`); nil for cgroupfs.
     public var systemd: SystemdUnit?
 
-    public init(kind: CgroupLayoutKind, paths: [String: String], mountPoints: [String: String],
-                created: [String] = []) {
+    public init(
+        kind: CgroupLayoutKind, paths: [String: String], mountPoints: [String: String],
+        created: [String] = []
+    ) {
         self.kind = kind
         self.paths = paths
         self.mountPoints = mountPoints
@@ -81,8 +83,10 @@ public enum Cgroups {
     /// - no `cgroupsPath` means the relative path "<containerID>", as runc does.
     /// ".." cannot climb above the base (runc's CleanPath). A path naming the root
     /// itself is refused.
-    public static func manager(cgroupsPath: String?, containerID: String,
-                               layout: CgroupLayout) throws -> CgroupManager {
+    public static func manager(
+        cgroupsPath: String?, containerID: String,
+        layout: CgroupLayout
+    ) throws -> CgroupManager {
         let handle = try makeHandle(cgroupsPath: cgroupsPath, containerID: containerID, layout: layout)
         return open(handle)
     }
@@ -95,8 +99,10 @@ public enum Cgroups {
         }
     }
 
-    static func makeHandle(cgroupsPath: String?, containerID: String,
-                           layout: CgroupLayout) throws -> CgroupHandle {
+    static func makeHandle(
+        cgroupsPath: String?, containerID: String,
+        layout: CgroupLayout
+    ) throws -> CgroupHandle {
         let requested = (cgroupsPath?.isEmpty ?? true) ? containerID : cgroupsPath!
         let inner = safeCgroupPath(requested)
         if inner.isEmpty || inner == "." || inner == "/" {

@@ -71,7 +71,8 @@ final class SystemdBus {
         try check(csd_close_container(m))
         let result: String
         do { result = try runJob(m, what: "starting \(unit)") } catch let e as CgroupError
-            where e.message.contains("org.freedesktop.systemd1.UnitExists") { return }   // runc: not an error
+            where e.message.contains("org.freedesktop.systemd1.UnitExists")
+        { return }  // runc: not an error
         guard result == "done" else {
             resetFailed(unit)
             throw CgroupError("systemd: starting \(unit): job \(result)")
@@ -85,7 +86,8 @@ final class SystemdBus {
         try append(m, "s", unit)
         try append(m, "s", "replace")
         do { _ = try runJob(m, what: "stopping \(unit)") } catch let e as CgroupError
-            where e.message.contains("org.freedesktop.systemd1.NoSuchUnit") {}
+            where e.message.contains("org.freedesktop.systemd1.NoSuchUnit")
+        {}
     }
 
     /// ResetFailedUnit(name): a failed scope would otherwise stay listed.

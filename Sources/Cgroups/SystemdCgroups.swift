@@ -24,8 +24,10 @@ public enum SystemdCgroups {
 
     /// The handle for a container under the systemd driver: the unit's cgroup directories
     /// as systemd will make them (runc's initPath / getSubsystemPath).
-    public static func manager(cgroupsPath: String?, containerID: String, layout: CgroupLayout,
-                               rootless: Bool) throws -> CgroupManager {
+    public static func manager(
+        cgroupsPath: String?, containerID: String, layout: CgroupLayout,
+        rootless: Bool
+    ) throws -> CgroupManager {
         guard isRunning else { throw CgroupError(notRunningMessage) }
         let path = try SystemdCgroupPath.parse(cgroupsPath, containerID: containerID, rootless: rootless)
         let unit = SystemdUnit(unit: path.unitName, slice: path.slice, name: path.name, user: rootless)
@@ -44,8 +46,9 @@ public enum SystemdCgroups {
         case .v1, .hybrid:
             guard !rootless else { throw CgroupError("the systemd cgroup driver needs cgroup v2 when rootless") }
             // Below PID 1's cgroup in each hierarchy (without its init.scope), as runc.
-            let initLayout = try CgroupLayout.parse(mountinfo: CgroupFile.read(path: "/proc/self/mountinfo"),
-                                                    procSelfCgroup: CgroupFile.read(path: "/proc/1/cgroup"))
+            let initLayout = try CgroupLayout.parse(
+                mountinfo: CgroupFile.read(path: "/proc/self/mountinfo"),
+                procSelfCgroup: CgroupFile.read(path: "/proc/1/cgroup"))
             func dir(_ h: CgroupHierarchy) -> String {
                 var base = h.pathRelativeToRoot(h.ownPath)
                 if base.hasSuffix("/init.scope") { base = parentPath(base) }

@@ -29,7 +29,7 @@ final class SystemdManager: CgroupManager {
         let bus = try SystemdBus.connect(user: unit.user)
         var props: [SystemdProperty] = [.init("Description", .string("libcontainer container " + unit.name))]
         var holderFD: Int32 = -1
-        defer { if holderFD >= 0 { close(holderFD) } }   // EOF without a path: the holder exits
+        defer { if holderFD >= 0 { close(holderFD) } }  // EOF without a path: the holder exits
         if unit.unit.hasSuffix(".slice") {
             props.append(.init("Wants", .string(unit.slice)))
         } else {
@@ -37,13 +37,17 @@ final class SystemdManager: CgroupManager {
             // scope starts with a stand-in process, which leaves once the init is there.
             let holder = csd_placeholder(&holderFD, 120_000)
             if holder < 0 { throw CgroupError.sys("starting the scope's placeholder process", -holder) }
-            props += [.init("Slice", .string(unit.slice)), .init("Delegate", .bool(true)),
-                      .init("PIDs", .pids([UInt32(holder)]))]
+            props += [
+                .init("Slice", .string(unit.slice)), .init("Delegate", .bool(true)),
+                .init("PIDs", .pids([UInt32(holder)]))
+            ]
         }
         let unified = handle.kind == .unified
-        props += [.init("MemoryAccounting", .bool(true)), .init("CPUAccounting", .bool(true)),
-                  .init(unified ? "IOAccounting" : "BlockIOAccounting", .bool(true)),
-                  .init("TasksAccounting", .bool(true)), .init("DefaultDependencies", .bool(false))]
+        props += [
+            .init("MemoryAccounting", .bool(true)), .init("CPUAccounting", .bool(true)),
+            .init(unified ? "IOAccounting" : "BlockIOAccounting", .bool(true)),
+            .init("TasksAccounting", .bool(true)), .init("DefaultDependencies", .bool(false))
+        ]
         try bus.startTransientUnit(unit.unit, props)
         if holderFD >= 0, let procs = trackingProcs {
             _ = procs.withCString { write(holderFD, $0, strlen($0)) }

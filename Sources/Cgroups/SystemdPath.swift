@@ -27,7 +27,7 @@ public struct SystemdCgroupPath: Equatable, Sendable {
             throw CgroupError("linux.cgroupsPath: the name in \(quoted(path)) must be non-empty and without \"/\"")
         }
         let slice = parts[0].isEmpty ? defaultSlice : parts[0]
-        _ = try expandSlice(slice)   // refused now, before systemd sees it
+        _ = try expandSlice(slice)  // refused now, before systemd sees it
         return SystemdCgroupPath(slice: slice, prefix: parts[1], name: parts[2])
     }
 

@@ -23,8 +23,10 @@ enum SystemdProperties {
         }
         if let c = r.cpu {
             if let shares = c.shares, shares != 0 {
-                out.append(unified ? .init("CPUWeight", .uint64(try CgroupConversions.cpuWeight(fromShares: shares)))
-                                   : .init("CPUShares", .uint64(shares)))
+                out.append(
+                    unified
+                        ? .init("CPUWeight", .uint64(try CgroupConversions.cpuWeight(fromShares: shares)))
+                        : .init("CPUShares", .uint64(shares)))
             }
             out += cpuQuota(quota: c.quota ?? 0, period: c.period ?? 0)
             if let cpus = c.cpus, !cpus.isEmpty { out.append(.init("AllowedCPUs", .bytes(try bitmask(cpus, "cpus")))) }
@@ -34,8 +36,10 @@ enum SystemdProperties {
             out.append(.init("TasksMax", .uint64(number(p.limit))))
         }
         if let w = r.blockIO?.weight, w != 0 {
-            out.append(unified ? .init("IOWeight", .uint64(CgroupConversions.ioWeight(fromBlkioWeight: w)))
-                               : .init("BlockIOWeight", .uint64(UInt64(w))))
+            out.append(
+                unified
+                    ? .init("IOWeight", .uint64(CgroupConversions.ioWeight(fromBlkioWeight: w)))
+                    : .init("BlockIOWeight", .uint64(UInt64(w))))
         }
         return out
     }
@@ -108,14 +112,14 @@ enum SystemdProperties {
     static func deviceEntry(_ rule: DeviceRule) -> SystemdProperty.DeviceAllowEntry? {
         let kinds: String
         switch rule.kind {
-        case .all: return nil   // narrowed "a" rules: left to the eBPF filter
+        case .all: return nil  // narrowed "a" rules: left to the eBPF filter
         case .char: kinds = "char"
         case .block: kinds = "block"
         }
         let perms = rule.accessString
         switch (rule.major, rule.minor) {
         case (nil, nil): return .init(path: kinds + "-*", permissions: perms)
-        case (nil, _?): return nil   // "*:n" has no systemd form
+        case (nil, _?): return nil  // "*:n" has no systemd form
         case (let major?, nil):
             guard let group = deviceGroup(kind: kinds, major: major) else { return nil }
             return .init(path: kinds + "-" + group, permissions: perms)

@@ -72,7 +72,7 @@ struct V1Resources {
         var limit = m.limit ?? 0
         var swap = m.swap ?? 0
         if limit == -1 && swap == 0 && CgroupFile.exists(d + "/memory.memsw.limit_in_bytes") {
-            swap = -1   // unlimited memory without a swap value means unlimited swap too
+            swap = -1  // unlimited memory without a swap value means unlimited swap too
         }
         if limit < -1 { throw CgroupError("linux.resources.memory.limit: invalid value \(limit)") }
         if swap < -1 { throw CgroupError("linux.resources.memory.swap: invalid value \(swap)") }
@@ -98,15 +98,19 @@ struct V1Resources {
         // the write or accept it and keep "unlimited". Either way it is only a note.
         if let k = m.kernel, k != 0 {
             let setting = "linux.resources.memory.kernel"
-            if try tolerant(d, "memory.kmem.limit_in_bytes", String(k),
-                            note: "\(setting) is not supported by this kernel; ignored") {
+            if try tolerant(
+                d, "memory.kmem.limit_in_bytes", String(k),
+                note: "\(setting) is not supported by this kernel; ignored")
+            {
                 noteIfIgnored(d, "memory.kmem.limit_in_bytes", k, setting)
             }
         }
         if let k = m.kernelTCP, k != 0 {
             let setting = "linux.resources.memory.kernelTCP"
-            if try tolerant(d, "memory.kmem.tcp.limit_in_bytes", String(k),
-                            note: "\(setting) is not supported by this kernel; ignored") {
+            if try tolerant(
+                d, "memory.kmem.tcp.limit_in_bytes", String(k),
+                note: "\(setting) is not supported by this kernel; ignored")
+            {
                 noteIfIgnored(d, "memory.kmem.tcp.limit_in_bytes", k, setting)
             }
         }
@@ -122,14 +126,16 @@ struct V1Resources {
             try CgroupFile.write(d, "memory.swappiness", String(s))
         }
         if let h = m.useHierarchy {
-            try tolerant(d, "memory.use_hierarchy", h ? "1" : "0",
-                         note: "linux.resources.memory.useHierarchy: the kernel refused \(h ? "1" : "0"); ignored",
-                         alsoTolerate: [EINVAL, EBUSY])
+            try tolerant(
+                d, "memory.use_hierarchy", h ? "1" : "0",
+                note: "linux.resources.memory.useHierarchy: the kernel refused \(h ? "1" : "0"); ignored",
+                alsoTolerate: [EINVAL, EBUSY])
         }
     }
 
     mutating func applyCPU(_ c: LinuxCPU) throws {
-        let needsCPU = (c.shares ?? 0) != 0 || (c.quota ?? 0) != 0 || (c.period ?? 0) != 0
+        let needsCPU =
+            (c.shares ?? 0) != 0 || (c.quota ?? 0) != 0 || (c.period ?? 0) != 0
             || c.burst != nil || c.idle != nil || (c.realtimePeriod ?? 0) != 0 || (c.realtimeRuntime ?? 0) != 0
         guard needsCPU else { return }
         let d = try dir("cpu", for: "linux.resources.cpu")
@@ -156,7 +162,9 @@ struct V1Resources {
                     warnings.append(.init(message: "linux.resources.cpu.burst: cpu.cfs_burst_us is not available on this kernel; ignored"))
                 } else if e.errno == EINVAL && quota != 0 {
                     burst = String(b)
-                } else { throw e }
+                } else {
+                    throw e
+                }
             }
         }
         if quota != 0 {
@@ -181,7 +189,8 @@ struct V1Resources {
     }
 
     mutating func applyBlkio(_ b: LinuxBlockIO) throws {
-        let needs = (b.weight ?? 0) != 0 || (b.leafWeight ?? 0) != 0 || !(b.weightDevice ?? []).isEmpty
+        let needs =
+            (b.weight ?? 0) != 0 || (b.leafWeight ?? 0) != 0 || !(b.weightDevice ?? []).isEmpty
             || !(b.throttleReadBpsDevice ?? []).isEmpty || !(b.throttleWriteBpsDevice ?? []).isEmpty
             || !(b.throttleReadIOPSDevice ?? []).isEmpty || !(b.throttleWriteIOPSDevice ?? []).isEmpty
         guard needs else { return }
@@ -200,7 +209,7 @@ struct V1Resources {
             ("blkio.throttle.read_bps_device", b.throttleReadBpsDevice),
             ("blkio.throttle.write_bps_device", b.throttleWriteBpsDevice),
             ("blkio.throttle.read_iops_device", b.throttleReadIOPSDevice),
-            ("blkio.throttle.write_iops_device", b.throttleWriteIOPSDevice),
+            ("blkio.throttle.write_iops_device", b.throttleWriteIOPSDevice)
         ]
         for (file, list) in throttles {
             for t in list ?? [] { try CgroupFile.write(d, file, "\(t.major):\(t.minor) \(t.rate)") }
@@ -221,8 +230,10 @@ struct V1Resources {
     /// EOPNOTSUPP (plus `alsoTolerate`) become a warning instead of an error.
     /// Returns whether the write went through.
     @discardableResult
-    mutating func tolerant(_ d: String, _ file: String, _ value: String, note: String,
-                           alsoTolerate: [Int32] = []) throws -> Bool {
+    mutating func tolerant(
+        _ d: String, _ file: String, _ value: String, note: String,
+        alsoTolerate: [Int32] = []
+    ) throws -> Bool {
         do { try CgroupFile.write(d, file, value) } catch let e as CgroupError {
             guard let err = e.errno, [ENOENT, EOPNOTSUPP].contains(err) || alsoTolerate.contains(err) else { throw e }
             warnings.append(.init(message: "\(note) (\(e.message))"))

@@ -6,8 +6,10 @@ final class V2Manager: CgroupManager {
     private(set) var handle: CgroupHandle
     let installDevices: ([DeviceRule], String) throws -> Void
 
-    init(handle: CgroupHandle,
-         installDevices: @escaping ([DeviceRule], String) throws -> Void = BPF.installDeviceFilter) {
+    init(
+        handle: CgroupHandle,
+        installDevices: @escaping ([DeviceRule], String) throws -> Void = BPF.installDeviceFilter
+    ) {
         self.handle = handle
         self.installDevices = installDevices
     }
@@ -41,8 +43,9 @@ final class V2Manager: CgroupManager {
             let available = try CgroupFile.read(d, "cgroup.controllers")
                 .split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
             if available.isEmpty { continue }
-            let enabled = Set((try? CgroupFile.read(d, "cgroup.subtree_control"))?
-                .split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init) ?? [])
+            let enabled = Set(
+                (try? CgroupFile.read(d, "cgroup.subtree_control"))?
+                    .split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init) ?? [])
             let wanted = available.filter { !enabled.contains($0) }
             if wanted.isEmpty { continue }
             if (try? CgroupFile.write(d, "cgroup.subtree_control", wanted.map { "+" + $0 }.joined(separator: " "))) == nil {

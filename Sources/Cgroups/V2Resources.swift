@@ -11,8 +11,10 @@ struct V2Resources {
     let installDevices: ([DeviceRule], String) throws -> Void
     var warnings: [CgroupWarning] = []
 
-    init(dir: String, isUpdate: Bool,
-         installDevices: @escaping ([DeviceRule], String) throws -> Void = BPF.installDeviceFilter) {
+    init(
+        dir: String, isUpdate: Bool,
+        installDevices: @escaping ([DeviceRule], String) throws -> Void = BPF.installDeviceFilter
+    ) {
         self.dir = dir
         self.isUpdate = isUpdate
         self.installDevices = installDevices
@@ -23,8 +25,9 @@ struct V2Resources {
     func write(_ file: String, _ value: String) throws {
         do { try CgroupFile.write(dir, file, value) } catch let e as CgroupError where e.errno == ENOENT {
             let controller = file.split(separator: ".").first.map(String.init) ?? file
-            throw CgroupError(e.message + " (is the \(controller) controller enabled in the parent's cgroup.subtree_control?)",
-                              errno: ENOENT)
+            throw CgroupError(
+                e.message + " (is the \(controller) controller enabled in the parent's cgroup.subtree_control?)",
+                errno: ENOENT)
         }
     }
 
@@ -152,7 +155,7 @@ struct V2Resources {
         var settings: [String: [String]] = [:]
         let lists: [(String, [LinuxThrottleDevice]?)] = [
             ("rbps", b.throttleReadBpsDevice), ("wbps", b.throttleWriteBpsDevice),
-            ("riops", b.throttleReadIOPSDevice), ("wiops", b.throttleWriteIOPSDevice),
+            ("riops", b.throttleReadIOPSDevice), ("wiops", b.throttleWriteIOPSDevice)
         ]
         for (key, list) in lists {
             for t in list ?? [] {
@@ -175,17 +178,23 @@ struct V2Resources {
             }
             for line in value.split(separator: "\n", omittingEmptySubsequences: true) {
                 do { try CgroupFile.write(dir, key, String(line)) } catch let e as CgroupError
-                    where e.errno == ENOENT || e.errno == EPERM || e.errno == EACCES {
+                    where e.errno == ENOENT || e.errno == EPERM || e.errno == EACCES
+                {
                     let parts = key.split(separator: ".", maxSplits: 1)
                     guard parts.count == 2 else {
-                        throw CgroupError("linux.resources.unified: \(quoted(key)) must be in the form CONTROLLER.PARAMETER (\(e.message))", errno: e.errno)
+                        throw CgroupError(
+                            "linux.resources.unified: \(quoted(key)) must be in the form CONTROLLER.PARAMETER (\(e.message))",
+                            errno: e.errno)
                     }
                     let controller = String(parts[0])
-                    let available = (try? CgroupFile.read(dir, "cgroup.controllers"))?.split(separator: " ").map {
-                        String($0).trimmingWhitespace()
-                    } ?? []
+                    let available =
+                        (try? CgroupFile.read(dir, "cgroup.controllers"))?.split(separator: " ").map {
+                            String($0).trimmingWhitespace()
+                        } ?? []
                     if controller != "cgroup" && !available.contains(controller) {
-                        throw CgroupError("linux.resources.unified: \(quoted(key)) can't be set: controller \(quoted(controller)) is not available (\(e.message))", errno: e.errno)
+                        throw CgroupError(
+                            "linux.resources.unified: \(quoted(key)) can't be set: controller \(quoted(controller)) is not available (\(e.message))",
+                            errno: e.errno)
                     }
                     throw e
                 }

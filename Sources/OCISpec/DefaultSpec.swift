@@ -21,18 +21,24 @@ extension Spec {
             hostname: "runtime",
             mounts: [
                 Mount(destination: "/proc", type: "proc", source: "proc"),
-                Mount(destination: "/dev", type: "tmpfs", source: "tmpfs",
-                      options: ["nosuid", "strictatime", "mode=755", "size=65536k"]),
-                Mount(destination: "/dev/pts", type: "devpts", source: "devpts",
-                      options: ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]),
-                Mount(destination: "/dev/shm", type: "tmpfs", source: "shm",
-                      options: ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]),
-                Mount(destination: "/dev/mqueue", type: "mqueue", source: "mqueue",
-                      options: ["nosuid", "noexec", "nodev"]),
-                Mount(destination: "/sys", type: "sysfs", source: "sysfs",
-                      options: ["nosuid", "noexec", "nodev", "ro"]),
-                Mount(destination: "/sys/fs/cgroup", type: "cgroup", source: "cgroup",
-                      options: ["nosuid", "noexec", "nodev", "relatime", "ro"]),
+                Mount(
+                    destination: "/dev", type: "tmpfs", source: "tmpfs",
+                    options: ["nosuid", "strictatime", "mode=755", "size=65536k"]),
+                Mount(
+                    destination: "/dev/pts", type: "devpts", source: "devpts",
+                    options: ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]),
+                Mount(
+                    destination: "/dev/shm", type: "tmpfs", source: "shm",
+                    options: ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]),
+                Mount(
+                    destination: "/dev/mqueue", type: "mqueue", source: "mqueue",
+                    options: ["nosuid", "noexec", "nodev"]),
+                Mount(
+                    destination: "/sys", type: "sysfs", source: "sysfs",
+                    options: ["nosuid", "noexec", "nodev", "ro"]),
+                Mount(
+                    destination: "/sys/fs/cgroup", type: "cgroup", source: "cgroup",
+                    options: ["nosuid", "noexec", "nodev", "relatime", "ro"])
             ],
             linux: Linux(
                 resources: LinuxResources(devices: [LinuxDeviceCgroup(allow: false, access: "rwm")]),
@@ -40,7 +46,7 @@ extension Spec {
                 maskedPaths: [
                     "/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
                     "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware",
-                    "/proc/scsi", "/sys/devices/virtual/tpm",
+                    "/proc/scsi", "/sys/devices/virtual/tpm"
                 ],
                 readonlyPaths: ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]))
         if rootless {
@@ -60,8 +66,9 @@ extension Spec {
             switch mount.destination {
             case "/sys":
                 // Without a network namespace of its own, sysfs cannot be mounted fresh.
-                return Mount(destination: "/sys", type: "none", source: "/sys",
-                             options: ["rbind", "nosuid", "noexec", "nodev", "ro"])
+                return Mount(
+                    destination: "/sys", type: "none", source: "/sys",
+                    options: ["rbind", "nosuid", "noexec", "nodev", "ro"])
             case "/sys/fs/cgroup":
                 return nil
             default:

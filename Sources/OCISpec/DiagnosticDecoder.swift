@@ -8,8 +8,10 @@ struct DiagnosticDecoder: Decoder {
 
     static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue, at path: [any CodingKey]) throws -> T {
         if case .null = value, isPrimitive(T.self) {
-            throw DecodingError.valueNotFound(T.self, .init(
-                codingPath: path, debugDescription: "Cannot get value of type \(T.self) -- found null value instead"))
+            throw DecodingError.valueNotFound(
+                T.self,
+                .init(
+                    codingPath: path, debugDescription: "Cannot get value of type \(T.self) -- found null value instead"))
         }
         if T.self == String.self {
             guard case .string(let string) = value else { throw mismatch(T.self, value, path) }
@@ -42,7 +44,8 @@ struct DiagnosticDecoder: Decoder {
         let double = Double(text)
         if let double, double.rounded() == double, let exact = I(exactly: double) { return exact }
         let isIntegral = text.allSatisfy { $0 == "-" || $0.isNumber } || double.map { $0.rounded() == $0 } == true
-        let message = isIntegral
+        let message =
+            isIntegral
             ? "number \(text) is out of range \(I.min)...\(I.max)"
             : "expected integer, found number \(text)"
         throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: message))
@@ -52,8 +55,10 @@ struct DiagnosticDecoder: Decoder {
         if case .null = value {
             return .valueNotFound(type, .init(codingPath: path, debugDescription: "found null value instead"))
         }
-        return .typeMismatch(type, .init(
-            codingPath: path, debugDescription: "Expected to decode \(type) but found \(value.kind) instead."))
+        return .typeMismatch(
+            type,
+            .init(
+                codingPath: path, debugDescription: "Expected to decode \(type) but found \(value.kind) instead."))
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {

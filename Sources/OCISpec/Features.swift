@@ -136,8 +136,8 @@ public struct Features: Codable, Sendable, Equatable {
                 archs: LinuxSeccomp.knownArchitectures,
                 knownFlags: LinuxSeccomp.knownFlags,
                 supportedFlags: LinuxSeccomp.knownFlags),
-            apparmor: Enabled(enabled: true),   // applied when the host has AppArmor on
-            selinux: Enabled(enabled: true),    // applied when the host has SELinux on
+            apparmor: Enabled(enabled: true),  // applied when the host has AppArmor on
+            selinux: Enabled(enabled: true),  // applied when the host has SELinux on
             intelRdt: IntelRdt(enabled: false),
             mountExtensions: MountExtensions(idmap: Enabled(enabled: true)),
             netDevices: Enabled(enabled: false)))

@@ -42,14 +42,16 @@ public struct Hooks: Codable, Sendable, Equatable {
 
     /// Hook names as features.md lists them.
     public static let knownNames = [
-        "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
+        "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"
     ]
 
     /// The hooks grouped by name, in lifecycle order (for validation and features).
     public var all: [(name: String, hooks: [Hook])] {
-        [("prestart", prestart), ("createRuntime", createRuntime),
-         ("createContainer", createContainer), ("startContainer", startContainer),
-         ("poststart", poststart), ("poststop", poststop)]
-            .compactMap { name, hooks in hooks.map { (name, $0) } }
+        [
+            ("prestart", prestart), ("createRuntime", createRuntime),
+            ("createContainer", createContainer), ("startContainer", startContainer),
+            ("poststart", poststart), ("poststop", poststop)
+        ]
+        .compactMap { name, hooks in hooks.map { (name, $0) } }
     }
 }

@@ -52,7 +52,7 @@ public struct Linux: Codable, Sendable, Equatable {
 
     /// Values accepted for `rootfsPropagation` (runc accepts the r-prefixed forms too).
     public static let knownPropagations = [
-        "shared", "slave", "private", "unbindable", "rshared", "rslave", "rprivate", "runbindable",
+        "shared", "slave", "private", "unbindable", "rshared", "rslave", "rprivate", "runbindable"
     ]
 }
 
@@ -179,12 +179,12 @@ public struct LinuxMemoryPolicy: Codable, Sendable, Equatable {
     /// Mode names with their MPOL_* numbers (linux/mempolicy.h).
     public static let knownModes: [String: Int32] = [
         "MPOL_DEFAULT": 0, "MPOL_PREFERRED": 1, "MPOL_BIND": 2, "MPOL_INTERLEAVE": 3,
-        "MPOL_LOCAL": 4, "MPOL_PREFERRED_MANY": 5, "MPOL_WEIGHTED_INTERLEAVE": 6,
+        "MPOL_LOCAL": 4, "MPOL_PREFERRED_MANY": 5, "MPOL_WEIGHTED_INTERLEAVE": 6
     ]
     /// Mode flag names with their bit values.
     public static let knownFlags: [String: UInt32] = [
         "MPOL_F_NUMA_BALANCING": 1 << 13, "MPOL_F_RELATIVE_NODES": 1 << 14,
-        "MPOL_F_STATIC_NODES": 1 << 15,
+        "MPOL_F_STATIC_NODES": 1 << 15
     ]
 }
 

@@ -12,7 +12,8 @@ extension Validation {
             checkResources(resources, at: path.key("resources"))
         }
         if let cgroupsPath = linux.cgroupsPath,
-           cgroupsPath.split(whereSeparator: { $0 == "/" || $0 == ":" }).contains("..") {
+            cgroupsPath.split(whereSeparator: { $0 == "/" || $0 == ":" }).contains("..")
+        {
             report(path.key("cgroupsPath"), "must not contain \"..\" components")
         }
         if let seccomp = linux.seccomp {
@@ -111,7 +112,7 @@ extension Validation {
     private mutating func checkSysctl(_ sysctl: [String: String], at path: JSONPath) {
         let ipcKeys: Set = [
             "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem", "kernel.shmall",
-            "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
+            "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced"
         ]
         for key in sysctl.keys.sorted() {
             let keyPath = path.key(key)

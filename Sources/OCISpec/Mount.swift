@@ -33,6 +33,6 @@ public struct Mount: Codable, Sendable, Equatable {
         "rnorelatime", "rnostrictatime", "rnosuid", "rnosymfollow", "ro", "rprivate",
         "rrelatime", "rro", "rrw", "rshared", "rslave", "rstrictatime", "rsuid", "rsymfollow",
         "runbindable", "rw", "shared", "silent", "slave", "strictatime", "suid", "symfollow",
-        "sync", "tmpcopyup", "unbindable",
+        "sync", "tmpcopyup", "unbindable"
     ]
 }

@@ -13,9 +13,11 @@ import Foundation
 enum NULBytes {
     static func check(_ data: Data, file: String) throws(SpecError) {
         guard mayContainNUL(data), let value = try? JSONParser.parse(data),
-              let found = firstNUL(in: value, at: JSONPath()) else { return }
-        throw SpecError(file: file, path: found.path.description,
-                        message: found.inKey ? "key must not contain a NUL byte" : "must not contain a NUL byte")
+            let found = firstNUL(in: value, at: JSONPath())
+        else { return }
+        throw SpecError(
+            file: file, path: found.path.description,
+            message: found.inKey ? "key must not contain a NUL byte" : "must not contain a NUL byte")
     }
 
     /// Whether `\u0000` occurs at all (it may be an escaped backslash: the walk decides).

@@ -111,7 +111,7 @@ public struct LinuxCapabilities: Codable, Sendable, Equatable {
         "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
         "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE",
         "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
-        "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
+        "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE"
     ]
 
     /// The kernel's number for a `CAP_*` name, or nil when unknown.
@@ -136,7 +136,7 @@ public struct POSIXRlimit: Codable, Sendable, Equatable {
         "RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_DATA", "RLIMIT_STACK", "RLIMIT_CORE",
         "RLIMIT_RSS", "RLIMIT_NPROC", "RLIMIT_NOFILE", "RLIMIT_MEMLOCK", "RLIMIT_AS",
         "RLIMIT_LOCKS", "RLIMIT_SIGPENDING", "RLIMIT_MSGQUEUE", "RLIMIT_NICE", "RLIMIT_RTPRIO",
-        "RLIMIT_RTTIME",
+        "RLIMIT_RTTIME"
     ]
 
     /// The resource number for setrlimit(2), or nil when the type is unknown.
@@ -169,14 +169,14 @@ public struct Scheduler: Codable, Sendable, Equatable {
     /// Policy names indexed by their SCHED_* number (4 is unused: SCHED_ISO was never merged).
     public static let knownPolicies: [String] = [
         "SCHED_OTHER", "SCHED_FIFO", "SCHED_RR", "SCHED_BATCH", "SCHED_ISO", "SCHED_IDLE",
-        "SCHED_DEADLINE",
+        "SCHED_DEADLINE"
     ]
     /// Flag names with their SCHED_FLAG_* bit values (linux/sched.h).
     public static let knownFlags: [String: UInt64] = [
         "SCHED_FLAG_RESET_ON_FORK": 0x01, "SCHED_FLAG_RECLAIM": 0x02,
         "SCHED_FLAG_DL_OVERRUN": 0x04, "SCHED_FLAG_KEEP_POLICY": 0x08,
         "SCHED_FLAG_KEEP_PARAMS": 0x10, "SCHED_FLAG_UTIL_CLAMP_MIN": 0x20,
-        "SCHED_FLAG_UTIL_CLAMP_MAX": 0x40,
+        "SCHED_FLAG_UTIL_CLAMP_MAX": 0x40
     ]
 }
 
@@ -192,7 +192,7 @@ public struct LinuxIOPriority: Codable, Sendable, Equatable {
 
     /// Class names with their IOPRIO_CLASS_* numbers.
     public static let knownClasses: [String: Int32] = [
-        "IOPRIO_CLASS_RT": 1, "IOPRIO_CLASS_BE": 2, "IOPRIO_CLASS_IDLE": 3,
+        "IOPRIO_CLASS_RT": 1, "IOPRIO_CLASS_BE": 2, "IOPRIO_CLASS_IDLE": 3
     ]
 }
 

@@ -23,12 +23,14 @@ extension Validation {
         }
         if let blockIO = r.blockIO { checkBlockIO(blockIO, at: path.key("blockIO")) }
         for (i, limit) in (r.hugepageLimits ?? []).enumerated() where !Self.isHugepageSize(limit.pageSize) {
-            report(path.key("hugepageLimits").index(i).key("pageSize"),
-                   "invalid page size \(quoted(limit.pageSize)): must be a number with KB, MB or GB, e.g. \"2MB\"")
+            report(
+                path.key("hugepageLimits").index(i).key("pageSize"),
+                "invalid page size \(quoted(limit.pageSize)): must be a number with KB, MB or GB, e.g. \"2MB\"")
         }
         for (i, priority) in (r.network?.priorities ?? []).enumerated() where !Self.isInterfaceName(priority.name) {
-            report(path.key("network").key("priorities").index(i).key("name"),
-                   "invalid interface name \(quoted(priority.name))")
+            report(
+                path.key("network").key("priorities").index(i).key("name"),
+                "invalid interface name \(quoted(priority.name))")
         }
         for device in (r.rdma ?? [:]).keys.sorted() {
             let rdmaPath = path.key("rdma").key(device)
@@ -47,8 +49,10 @@ extension Validation {
     }
 
     private mutating func checkMemory(_ m: LinuxMemory, at path: JSONPath) {
-        let values = [("limit", m.limit), ("reservation", m.reservation), ("swap", m.swap),
-                      ("kernel", m.kernel), ("kernelTCP", m.kernelTCP)]
+        let values = [
+            ("limit", m.limit), ("reservation", m.reservation), ("swap", m.swap),
+            ("kernel", m.kernel), ("kernelTCP", m.kernelTCP)
+        ]
         for (key, value) in values {
             if let value, value < -1 { report(path.key(key), "must be -1 (unlimited) or a number of bytes") }
         }
@@ -104,8 +108,10 @@ extension Validation {
             checkBlkioWeight(device.weight, at: devicePath.key("weight"))
             checkBlkioWeight(device.leafWeight, at: devicePath.key("leafWeight"))
         }
-        let throttles = [("throttleReadBpsDevice", b.throttleReadBpsDevice), ("throttleWriteBpsDevice", b.throttleWriteBpsDevice),
-                         ("throttleReadIOPSDevice", b.throttleReadIOPSDevice), ("throttleWriteIOPSDevice", b.throttleWriteIOPSDevice)]
+        let throttles = [
+            ("throttleReadBpsDevice", b.throttleReadBpsDevice), ("throttleWriteBpsDevice", b.throttleWriteBpsDevice),
+            ("throttleReadIOPSDevice", b.throttleReadIOPSDevice), ("throttleWriteIOPSDevice", b.throttleWriteIOPSDevice)
+        ]
         for (key, list) in throttles {
             for (i, device) in (list ?? []).enumerated() {
                 checkDeviceNumber(device.major, max: DeviceNumber.maxMajor, wildcard: false, at: path.key(key).index(i).key("major"))

@@ -143,14 +143,17 @@ public enum SpecLoader {
     static func describe(_ error: DecodingError, file: String) -> SpecError {
         switch error {
         case .typeMismatch(let type, let context):
-            return SpecError(file: file, path: JSONPath(codingPath: context.codingPath).description,
-                             message: "expected \(noun(for: type)), found \(foundNoun(in: context.debugDescription))")
+            return SpecError(
+                file: file, path: JSONPath(codingPath: context.codingPath).description,
+                message: "expected \(noun(for: type)), found \(foundNoun(in: context.debugDescription))")
         case .valueNotFound(let type, let context):
-            return SpecError(file: file, path: JSONPath(codingPath: context.codingPath).description,
-                             message: "expected \(noun(for: type)), found null")
+            return SpecError(
+                file: file, path: JSONPath(codingPath: context.codingPath).description,
+                message: "expected \(noun(for: type)), found null")
         case .keyNotFound(let key, let context):
-            return SpecError(file: file, path: JSONPath(codingPath: context.codingPath + [key]).description,
-                             message: "required field missing")
+            return SpecError(
+                file: file, path: JSONPath(codingPath: context.codingPath + [key]).description,
+                message: "required field missing")
         case .dataCorrupted(let context):
             var message = context.debugDescription
             if let first = message.first, first.isUppercase, message.dropFirst().first?.isLowercase == true {
@@ -177,7 +180,7 @@ public enum SpecLoader {
     /// "Expected to decode String but found a dictionary instead." → "object".
     static func foundNoun(in description: String) -> String {
         guard let start = description.firstRange(of: "but found "),
-              let end = description[start.upperBound...].firstRange(of: " instead")
+            let end = description[start.upperBound...].firstRange(of: " instead")
         else { return description }
         var found = String(description[start.upperBound..<end.lowerBound])
         for article in ["a ", "an "] where found.hasPrefix(article) {

@@ -165,9 +165,11 @@ struct Validation {
         }
         checkRlimits(process.rlimits ?? [], at: path.key("rlimits"))
         if let caps = process.capabilities {
-            let sets = [("bounding", caps.bounding), ("effective", caps.effective),
-                        ("inheritable", caps.inheritable), ("permitted", caps.permitted),
-                        ("ambient", caps.ambient)]
+            let sets = [
+                ("bounding", caps.bounding), ("effective", caps.effective),
+                ("inheritable", caps.inheritable), ("permitted", caps.permitted),
+                ("ambient", caps.ambient)
+            ]
             for (set, names) in sets {
                 for (i, name) in (names ?? []).enumerated() where LinuxCapabilities.number(of: name) == nil {
                     report(path.key("capabilities").key(set).index(i), "unknown capability \(quoted(name))")
@@ -237,8 +239,11 @@ struct Validation {
         // sched_setattr(2): real-time policies take 1-99, the others only 0.
         let realTime = scheduler.policy == "SCHED_FIFO" || scheduler.policy == "SCHED_RR"
         if let priority = scheduler.priority, realTime ? !(1...99).contains(priority) : priority != 0 {
-            report(path.key("priority"), realTime ? "must be between 1 and 99 for \(scheduler.policy)"
-                                                  : "must be 0 unless the policy is SCHED_FIFO or SCHED_RR")
+            report(
+                path.key("priority"),
+                realTime
+                    ? "must be between 1 and 99 for \(scheduler.policy)"
+                    : "must be 0 unless the policy is SCHED_FIFO or SCHED_RR")
         }
     }
 
@@ -311,7 +316,8 @@ enum CPUList {
         list.split(separator: ",", omittingEmptySubsequences: false).allSatisfy { item in
             let bounds = item.split(separator: "-", omittingEmptySubsequences: false)
             guard (1...2).contains(bounds.count),
-                  let low = UInt32(bounds[0]), let high = UInt32(bounds[bounds.count - 1]) else { return false }
+                let low = UInt32(bounds[0]), let high = UInt32(bounds[bounds.count - 1])
+            else { return false }
             return low <= high && high < limit
         }
     }

@@ -26,7 +26,8 @@ struct BundleOptions: ParsableArguments {
 }
 
 struct Create: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "create", _superCommandName: "runtime", abstract: "Create a container; its process waits for `start`.")
+    static let configuration = CommandConfiguration(
+        commandName: "create", _superCommandName: "runtime", abstract: "Create a container; its process waits for `start`.")
     @OptionGroup var options: BundleOptions
     @Argument(help: "Container id.") var id: String
     @Argument(help: "Bundle directory (same as --bundle).") var bundle: String?
@@ -40,7 +41,8 @@ struct Create: ParsableCommand {
 }
 
 struct Run: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "run", _superCommandName: "runtime", abstract: "Create and start a container, wait for it, delete it.")
+    static let configuration = CommandConfiguration(
+        commandName: "run", _superCommandName: "runtime", abstract: "Create and start a container, wait for it, delete it.")
     @OptionGroup var options: BundleOptions
     @Flag(name: [.customShort("d"), .long], help: "Detach: return once the container runs.")
     var detach = false

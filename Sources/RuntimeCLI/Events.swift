@@ -3,7 +3,8 @@ import ContainerCore
 import FoundationEssentials
 
 struct Events: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "events", _superCommandName: "runtime",
+    static let configuration = CommandConfiguration(
+        commandName: "events", _superCommandName: "runtime",
         abstract: "Print container events as JSON lines: resource statistics and OOM kills.",
         discussion: "Without --stats, prints a stats event every --interval and an oom event on each "
             + "OOM kill until the container stops.")
@@ -19,9 +20,11 @@ struct Events: ParsableCommand {
             FileOut.stdout(try JSONText.events(runtime.statsEvent(id: id)) + "\n")
             return
         }
-        try runtime.watchEvents(id: id, intervalNanos: nanos, emit: { event in
-            if let line = try? JSONText.events(event) { FileOut.stdout(line + "\n") }
-        }, onError: { Log.error($0) })
+        try runtime.watchEvents(
+            id: id, intervalNanos: nanos,
+            emit: { event in
+                if let line = try? JSONText.events(event) { FileOut.stdout(line + "\n") }
+            }, onError: { Log.error($0) })
     }
 }
 

@@ -4,7 +4,8 @@ import FoundationEssentials
 import OCISpec
 
 struct Exec: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "exec", _superCommandName: "runtime", abstract: "Run a new process inside a running container.")
+    static let configuration = CommandConfiguration(
+        commandName: "exec", _superCommandName: "runtime", abstract: "Run a new process inside a running container.")
     @Option(name: [.customShort("p"), .customLong("process")], help: "process.json with the whole process (overrides args and flags).")
     var processFile: String?
     @Option(name: [.customShort("e"), .customLong("env")], help: "Set an environment variable (K=V).") var env: [String] = []
@@ -46,10 +47,10 @@ struct Exec: ParsableCommand {
         var process: Process
         if let processFile {
             let data: Data
-            do { data = try SpecLoader.readFile(FileIO.absolute(processFile), name: processFile) }
-            catch { throw RuntimeError("--process: \(error)") }
-            do { process = try SpecLoader.decode(Process.self, from: data, file: processFile) }
-            catch { throw RuntimeError.config(error) }
+            do { data = try SpecLoader.readFile(FileIO.absolute(processFile), name: processFile) } catch {
+                throw RuntimeError("--process: \(error)")
+            }
+            do { process = try SpecLoader.decode(Process.self, from: data, file: processFile) } catch { throw RuntimeError.config(error) }
         } else {
             process = try runtime.containerProcess(id: id)
             process.args = args.first == "--" ? Array(args.dropFirst()) : args

@@ -20,7 +20,8 @@ enum FastPath {
         case "run":
             var c = Run()
             guard let bundle = scanner.bundleOptions(extraFlags: ["-d", "--detach", "--keep"]),
-                  let pos = scanner.positionals(1...2) else { return nil }
+                let pos = scanner.positionals(1...2)
+            else { return nil }
             c.options = bundle
             c.detach = scanner.flags.contains("-d") || scanner.flags.contains("--detach")
             c.keep = scanner.flags.contains("--keep")
@@ -65,10 +66,15 @@ enum FastPath {
                 let arg = args[i]
                 if arg.hasPrefix("-") && arg != "-" {
                     let parts = arg.split(separator: "=", maxSplits: 1).map(String.init)
-                    if flagNames.contains(arg) { flags.insert(arg) }
-                    else if optionNames.contains(parts[0]), parts.count == 2 { values[parts[0]] = parts[1] }
-                    else if optionNames.contains(arg), i + 1 < args.count { values[arg] = args[i + 1]; i += 1 }
-                    else { return false }
+                    if flagNames.contains(arg) {
+                        flags.insert(arg)
+                    } else if optionNames.contains(parts[0]), parts.count == 2 {
+                        values[parts[0]] = parts[1]
+                    } else if optionNames.contains(arg), i + 1 < args.count {
+                        values[arg] = args[i + 1]; i += 1
+                    } else {
+                        return false
+                    }
                 } else {
                     rest.append(arg)
                 }

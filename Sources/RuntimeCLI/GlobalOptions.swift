@@ -29,14 +29,14 @@ struct GlobalOptions {
         while i < args.count {
             let arg = args[i]
             let name = arg.split(separator: "=", maxSplits: 1).first.map(String.init) ?? arg
-            if !rest.isEmpty { rest.append(arg); i += 1; continue }   // after the command name
+            if !rest.isEmpty { rest.append(arg); i += 1; continue }  // after the command name
             switch name {
             case "--root": options.root = try value(name)
             case "--log": options.logPath = try value(name)
             case "--log-format": options.logFormat = try value(name)
             case "--debug": options.debug = true
             case "--systemd-cgroup": options.systemdCgroup = true
-            case "--criu", "--rootless": _ = try value(name)   // accepted for runc compatibility
+            case "--criu", "--rootless": _ = try value(name)  // accepted for runc compatibility
             default: rest.append(arg)
             }
             i += 1

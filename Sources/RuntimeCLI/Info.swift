@@ -5,7 +5,8 @@ import Glibc
 import OCISpec
 
 struct SpecCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "spec", _superCommandName: "runtime", abstract: "Write a default config.json (like `runc spec`).")
+    static let configuration = CommandConfiguration(
+        commandName: "spec", _superCommandName: "runtime", abstract: "Write a default config.json (like `runc spec`).")
     @Option(name: [.customShort("b"), .long], help: "Directory to write config.json into.") var bundle = "."
     @Flag(help: "A config for an unprivileged user (user namespace, no cgroups).") var rootless = false
 
@@ -23,7 +24,8 @@ struct SpecCommand: ParsableCommand {
 }
 
 struct Validate: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "validate", _superCommandName: "runtime", abstract: "Check a bundle's config.json without running anything.")
+    static let configuration = CommandConfiguration(
+        commandName: "validate", _superCommandName: "runtime", abstract: "Check a bundle's config.json without running anything.")
     @Argument(help: "Bundle directory.") var bundle = "."
 
     func run() throws {
@@ -38,7 +40,8 @@ struct Validate: ParsableCommand {
 }
 
 struct Features: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "features", _superCommandName: "runtime", abstract: "Print the OCI features JSON of this runtime.")
+    static let configuration = CommandConfiguration(
+        commandName: "features", _superCommandName: "runtime", abstract: "Print the OCI features JSON of this runtime.")
     func run() throws {
         FileOut.stdout(String(decoding: try OCISpec.Features.thisRuntime.encodedJSON(pretty: true), as: UTF8.self) + "\n")
     }

@@ -2,7 +2,8 @@ import ArgumentParser
 import ContainerCore
 
 struct Start: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "start", _superCommandName: "runtime", abstract: "Run the user process of a created container.")
+    static let configuration = CommandConfiguration(
+        commandName: "start", _superCommandName: "runtime", abstract: "Run the user process of a created container.")
     @Argument(help: "Container id.") var id: String
     func run() throws {
         Log.debug("start \(id): starting the user process")
@@ -12,7 +13,8 @@ struct Start: ParsableCommand {
 }
 
 struct State: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "state", _superCommandName: "runtime", abstract: "Print the state of a container as JSON.")
+    static let configuration = CommandConfiguration(
+        commandName: "state", _superCommandName: "runtime", abstract: "Print the state of a container as JSON.")
     @Argument(help: "Container id.") var id: String
     func run() throws {
         let state = try GlobalOptions.current.runtime.state(id: id)
@@ -21,7 +23,8 @@ struct State: ParsableCommand {
 }
 
 struct Kill: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "kill", _superCommandName: "runtime", abstract: "Send a signal (default SIGTERM) to the container's init.")
+    static let configuration = CommandConfiguration(
+        commandName: "kill", _superCommandName: "runtime", abstract: "Send a signal (default SIGTERM) to the container's init.")
     @Flag(name: [.customShort("a"), .long], help: "Signal every process in the container.")
     var all = false
     @Argument(help: "Container id.") var id: String
@@ -35,7 +38,8 @@ struct Kill: ParsableCommand {
 }
 
 struct Delete: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "delete", _superCommandName: "runtime", abstract: "Delete a stopped (or created) container.")
+    static let configuration = CommandConfiguration(
+        commandName: "delete", _superCommandName: "runtime", abstract: "Delete a stopped (or created) container.")
     @Flag(name: [.customShort("f"), .long], help: "Kill a running container first.")
     var force = false
     @Argument(help: "Container id.") var id: String

@@ -2,7 +2,8 @@ import ArgumentParser
 import ContainerCore
 
 struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", _superCommandName: "runtime", abstract: "List containers.", aliases: ["ls"])
+    static let configuration = CommandConfiguration(
+        commandName: "list", _superCommandName: "runtime", abstract: "List containers.", aliases: ["ls"])
     @Option(name: [.customShort("f"), .long], help: "table or json.") var format = "table"
     @Flag(name: [.customShort("q"), .long], help: "Only ids.") var quiet = false
 
@@ -24,10 +25,12 @@ extension JSONText {
     /// One `list --format json` entry in runc's field order (list.go containerState): scripts
     /// match the text. `annotations` is left out when empty, as Go's omitempty does.
     static func listed(_ s: OCIStateOutput) throws -> String {
-        var fields = [(key: "ociVersion", json: try compact(s.ociVersion)), (key: "id", json: try compact(s.id)),
-                      (key: "pid", json: String(s.pid)), (key: "status", json: try compact(s.status)),
-                      (key: "bundle", json: try compact(s.bundle)), (key: "rootfs", json: try compact(s.rootfs)),
-                      (key: "created", json: try compact(s.created))]
+        var fields = [
+            (key: "ociVersion", json: try compact(s.ociVersion)), (key: "id", json: try compact(s.id)),
+            (key: "pid", json: String(s.pid)), (key: "status", json: try compact(s.status)),
+            (key: "bundle", json: try compact(s.bundle)), (key: "rootfs", json: try compact(s.rootfs)),
+            (key: "created", json: try compact(s.created))
+        ]
         if let a = s.annotations, !a.isEmpty { fields.append((key: "annotations", json: try compact(a))) }
         fields.append((key: "owner", json: try compact(s.owner)))
         return try object(fields)

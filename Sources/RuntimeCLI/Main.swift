@@ -12,9 +12,11 @@ struct RuntimeCommand: ParsableCommand {
         abstract: "An OCI container runtime.",
         discussion: "Global options (before the command): --root DIR, --log FILE, --log-format text|json, --debug.",
         version: VersionInfo.text,
-        subcommands: [Create.self, Start.self, State.self, Kill.self, Delete.self, Run.self, List.self,
-                      SpecCommand.self, Validate.self, Features.self,
-                      Ps.self, Pause.self, Resume.self, Update.self, Events.self, Exec.self])
+        subcommands: [
+            Create.self, Start.self, State.self, Kill.self, Delete.self, Run.self, List.self,
+            SpecCommand.self, Validate.self, Features.self,
+            Ps.self, Pause.self, Resume.self, Update.self, Events.self, Exec.self
+        ])
 
     static func main() {
         // A reader that goes away (a hook that ignores its stdin, `list | head`) must cost
@@ -37,7 +39,7 @@ struct RuntimeCommand: ParsableCommand {
             Log.error(error.description)
             Glibc.exit(error.exitCode)
         } catch let code as ExitCode {
-            Glibc.exit(code.rawValue)   // `run`'s container exit code: no message machinery
+            Glibc.exit(code.rawValue)  // `run`'s container exit code: no message machinery
         } catch let error as CgroupError {
             Log.error(error.description)
             Glibc.exit(1)

@@ -2,7 +2,8 @@ import ArgumentParser
 import ContainerCore
 
 struct Ps: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "ps", _superCommandName: "runtime",
+    static let configuration = CommandConfiguration(
+        commandName: "ps", _superCommandName: "runtime",
         abstract: "List the processes of a container.",
         discussion: "Table: the host's `ps` (default `ps -ef`) filtered to the container's processes; "
             + "everything after the id is passed to ps. json: the array of host pids.")

@@ -4,7 +4,8 @@ import FoundationEssentials
 import OCISpec
 
 struct Update: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "update", _superCommandName: "runtime",
+    static let configuration = CommandConfiguration(
+        commandName: "update", _superCommandName: "runtime",
         abstract: "Change the resource limits of a running container.",
         discussion: "--resources takes a linux.resources JSON object (a file, or - for stdin); the other "
             + "options are applied on top of it. Sizes accept k, m, g suffixes (32m, 1g); -1 means unlimited.")
@@ -67,7 +68,9 @@ struct Update: ParsableCommand {
         guard let resources else { return nil }
         let name = resources == "-" ? "standard input" : resources
         do {
-            let data = resources == "-" ? try SpecLoader.readStandardInput(name: name)
+            let data =
+                resources == "-"
+                ? try SpecLoader.readStandardInput(name: name)
                 : try SpecLoader.readFile(FileIO.absolute(resources), name: name)
             return try SpecLoader.decode(LinuxResources.self, from: data, file: name)
         } catch {
@@ -87,7 +90,8 @@ struct Update: ParsableCommand {
             if let v = try size("memory-swap", memorySwap) { m.swap = v }
             r.memory = m
         }
-        let anyCPU = cpuShares != nil || cpuQuota != nil || cpuPeriod != nil || cpuBurst != nil
+        let anyCPU =
+            cpuShares != nil || cpuQuota != nil || cpuPeriod != nil || cpuBurst != nil
             || cpuRtRuntime != nil || cpuRtPeriod != nil || cpuIdle != nil || cpusetCpus != nil || cpusetMems != nil
         if anyCPU {
             var c = r.cpu ?? LinuxCPU()

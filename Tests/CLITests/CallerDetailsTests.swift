@@ -31,21 +31,30 @@ import Testing
         let withCgroup = try #require(try RuntimeCommand.parseAsRoot(["exec", "--cgroup", "sub", "c1", "true"]) as? Exec)
         #expect(withCgroup.cgroups == ["sub"])
         let negative = try #require(try RuntimeCommand.parseAsRoot(["exec", "--user", "-1", "c1", "true"]) as? Exec)
-        #expect(negative.user == "-1")   // a value, refused by parseUser, not a usage error
+        #expect(negative.user == "-1")  // a value, refused by parseUser, not a usage error
     }
 
     @Test func listEntryInRuncFieldOrder() throws {
-        let state = try JSONDecoder().decode(OCIStateOutput.self, from: Data("""
-            {"owner":"root","annotations":{"b":"2","a":"1"},"created":"T","rootfs":"/r","bundle":"/b",
-             "status":"running","pid":42,"id":"c1","ociVersion":"1.2.0"}
-            """.utf8))
-        #expect(try JSONText.listed(state) == #"{"ociVersion":"1.2.0","id":"c1","pid":42,"status":"running","bundle":"/b","rootfs":"/r","created":"T","annotations":{"a":"1","b":"2"},"owner":"root"}"#)
+        let state = try JSONDecoder().decode(
+            OCIStateOutput.self,
+            from: Data(
+                """
+                {"owner":"root","annotations":{"b":"2","a":"1"},"created":"T","rootfs":"/r","bundle":"/b",
+                 "status":"running","pid":42,"id":"c1","ociVersion":"1.2.0"}
+                """.utf8))
+        #expect(
+            try JSONText.listed(state)
+                == #"{"ociVersion":"1.2.0","id":"c1","pid":42,"status":"running","bundle":"/b","rootfs":"/r","created":"T","annotations":{"a":"1","b":"2"},"owner":"root"}"#
+        )
     }
 
     @Test func eventKeysInRuncOrder() throws {
         #expect(try JSONText.events(ContainerEvent(type: "oom", id: "c1")) == #"{"type":"oom","id":"c1"}"#)
         let stats = try JSONText.events(ContainerEvent(type: "stats", id: "c1", stats: CgroupStats()))
         #expect(stats.hasPrefix(#"{"type":"stats","id":"c1","data":{"blkio":{}"#))
-        #expect(stats.hasSuffix(#""intel_rdt":{},"memory":{"kernel":{"failcnt":0,"limit":0},"kernelTCP":{"failcnt":0,"limit":0},"swap":{"failcnt":0,"limit":0},"usage":{"failcnt":0,"limit":0}},"network_interfaces":null,"pids":{}}}"#))
+        #expect(
+            stats.hasSuffix(
+                #""intel_rdt":{},"memory":{"kernel":{"failcnt":0,"limit":0},"kernelTCP":{"failcnt":0,"limit":0},"swap":{"failcnt":0,"limit":0},"usage":{"failcnt":0,"limit":0}},"network_interfaces":null,"pids":{}}}"#
+            ))
     }
 }

@@ -22,14 +22,16 @@ import Testing
 
     static let accepted: [[String]] = [
         ["create", "c1"], ["create", "c1", "/b"], ["create", "--bundle", "/b", "c1"], ["create", "-b", "/b", "c1"],
-        ["create", "--bundle=/b", "--pid-file", "/p", "--console-socket=/s", "--no-pivot", "--no-new-keyring",
-         "--preserve-fds", "2", "c1"],
+        [
+            "create", "--bundle=/b", "--pid-file", "/p", "--console-socket=/s", "--no-pivot", "--no-new-keyring",
+            "--preserve-fds", "2", "c1"
+        ],
         ["create", "c1", "--pid-file=/p"],
         ["run", "c1"], ["run", "-d", "-b", "/b", "c1"], ["run", "--detach", "--keep", "c1", "/b"],
         ["start", "c1"], ["state", "c1"],
         ["kill", "c1"], ["kill", "c1", "KILL"], ["kill", "--all", "c1", "9"], ["kill", "-a", "c1"],
         ["kill", "c1", "0"], ["kill", "--all", "c1", "0"], ["kill", "c1", "RTMIN+2147483647"],
-        ["delete", "c1"], ["delete", "-f", "c1"], ["delete", "--force", "c1"],
+        ["delete", "c1"], ["delete", "-f", "c1"], ["delete", "--force", "c1"]
     ]
 
     @Test(arguments: accepted)
@@ -43,7 +45,7 @@ import Testing
         [], ["create"], ["create", "--help"], ["create", "-h", "c1"], ["create", "c1", "/b", "extra"],
         ["create", "--frob", "c1"], ["create", "--bundle"], ["create", "--preserve-fds", "x", "c1"],
         ["start"], ["start", "a", "b"], ["state", "--json", "c1"], ["kill", "c1", "TERM", "x"],
-        ["delete", "--now", "c1"], ["list"], ["exec", "c1", "sh"], ["run", "--", "c1"],
+        ["delete", "--now", "c1"], ["list"], ["exec", "c1", "sh"], ["run", "--", "c1"]
     ]
 
     @Test(arguments: declined)

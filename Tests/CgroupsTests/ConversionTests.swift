@@ -5,7 +5,7 @@ import Testing
     @Test func cpuSharesToWeightMatchesRunc() throws {
         #expect(try CgroupConversions.cpuWeight(fromShares: 0) == 0)
         #expect(try CgroupConversions.cpuWeight(fromShares: 2) == 1)
-        #expect(try CgroupConversions.cpuWeight(fromShares: 1024) == 39)      // the v1 default → 39
+        #expect(try CgroupConversions.cpuWeight(fromShares: 1024) == 39)  // the v1 default → 39
         #expect(try CgroupConversions.cpuWeight(fromShares: 262144) == 10000)
         // Beyond cpu.weight's range, and once past the formula's overflow point: an error, not a trap.
         #expect(throws: CgroupError.self) { try CgroupConversions.cpuWeight(fromShares: 262145) }
@@ -21,7 +21,7 @@ import Testing
 
     @Test func memswIsConvertedToSwapOnly() throws {
         #expect(try CgroupConversions.swapMax(memorySwap: 300, memoryLimit: 100) == 200)
-        #expect(try CgroupConversions.swapMax(memorySwap: 100, memoryLimit: 100) == 0)   // no swap at all
+        #expect(try CgroupConversions.swapMax(memorySwap: 100, memoryLimit: 100) == 0)  // no swap at all
         #expect(try CgroupConversions.swapMax(memorySwap: -1, memoryLimit: 100) == -1)
         #expect(try CgroupConversions.swapMax(memorySwap: nil, memoryLimit: -1) == -1)
         #expect(try CgroupConversions.swapMax(memorySwap: nil, memoryLimit: 100) == nil)
@@ -42,11 +42,12 @@ import Testing
     @Test func parsers() {
         #expect(parseCPUList("0-3,8,10-11\n") == [0, 1, 2, 3, 8, 10, 11])
         #expect(parseKeyValues("user 10\nsystem 20\nbad\n") == ["user": 10, "system": 20])
-        #expect(V1Stats.parseBlkio("8:0 Read 4096\n8:0 Write 0\nTotal 4096\n8:16 77\n") == [
-            BlkioEntry(major: 8, minor: 0, op: "Read", value: 4096),
-            BlkioEntry(major: 8, minor: 0, op: "Write", value: 0),
-            BlkioEntry(major: 8, minor: 16, value: 77),
-        ])
+        #expect(
+            V1Stats.parseBlkio("8:0 Read 4096\n8:0 Write 0\nTotal 4096\n8:16 77\n") == [
+                BlkioEntry(major: 8, minor: 0, op: "Read", value: 4096),
+                BlkioEntry(major: 8, minor: 0, op: "Write", value: 0),
+                BlkioEntry(major: 8, minor: 16, value: 77)
+            ])
         #expect(quoted("a\"b\n") == "\"a\\\"b\\n\"")
     }
 }

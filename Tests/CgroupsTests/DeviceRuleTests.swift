@@ -38,7 +38,7 @@ import Testing
         let rules = try DeviceRule.resolve([
             .init(allow: false, access: "rwm"),
             .init(allow: true, type: "c", major: 1, minor: 3, access: "rwm"),
-            .init(allow: false, type: "c", major: 1, minor: 3, access: "w"),
+            .init(allow: false, type: "c", major: 1, minor: 3, access: "w")
         ])
         let writes = DeviceRules.v1Writes(rules).map { "\($0.file)=\($0.value)" }
         #expect(writes == ["devices.deny=a", "devices.deny=a", "devices.allow=c 1:3 rwm", "devices.deny=c 1:3 w"])
@@ -54,30 +54,30 @@ import Testing
         let p = try program([
             .init(allow: false, access: "rwm"),
             .init(allow: true, type: "c", major: 1, minor: 3, access: "rw"),
-            .init(allow: true, type: "c", major: 136, access: "rwm"),
+            .init(allow: true, type: "c", major: 136, access: "rwm")
         ])
         #expect(p.run(type: Self.char, major: 1, minor: 3, access: Self.r | Self.w))
-        #expect(!p.run(type: Self.char, major: 1, minor: 3, access: Self.m))          // mknod not granted
-        #expect(!p.run(type: Self.block, major: 1, minor: 3, access: Self.r))         // wrong type
+        #expect(!p.run(type: Self.char, major: 1, minor: 3, access: Self.m))  // mknod not granted
+        #expect(!p.run(type: Self.block, major: 1, minor: 3, access: Self.r))  // wrong type
         #expect(!p.run(type: Self.char, major: 1, minor: 5, access: Self.r))
-        #expect(p.run(type: Self.char, major: 136, minor: 42, access: Self.w))        // minor wildcard
+        #expect(p.run(type: Self.char, major: 136, minor: 42, access: Self.w))  // minor wildcard
     }
 
     @Test func laterRulesWinPerAccessBit() throws {
         // allow everything, then take away write on /dev/null, then give read back twice.
         let p = try program([
             .init(allow: true, access: "rwm"),
-            .init(allow: false, type: "c", major: 1, minor: 3, access: "w"),
+            .init(allow: false, type: "c", major: 1, minor: 3, access: "w")
         ])
         #expect(p.run(type: Self.char, major: 1, minor: 3, access: Self.r))
         #expect(!p.run(type: Self.char, major: 1, minor: 3, access: Self.w))
-        #expect(!p.run(type: Self.char, major: 1, minor: 3, access: Self.r | Self.w))   // part denied → denied
+        #expect(!p.run(type: Self.char, major: 1, minor: 3, access: Self.r | Self.w))  // part denied → denied
         #expect(p.run(type: Self.block, major: 8, minor: 0, access: Self.w))
 
         // read granted by one rule and write by another: both bits covered → allowed.
         let q = try program([
             .init(allow: true, type: "c", major: 1, minor: 3, access: "r"),
-            .init(allow: true, type: "c", major: 1, minor: 3, access: "w"),
+            .init(allow: true, type: "c", major: 1, minor: 3, access: "w")
         ])
         #expect(q.run(type: Self.char, major: 1, minor: 3, access: Self.r | Self.w))
         #expect(!q.run(type: Self.char, major: 1, minor: 3, access: Self.m))

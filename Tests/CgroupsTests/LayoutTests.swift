@@ -45,7 +45,7 @@ import Testing
                 """,
             procSelfCgroup: "3:cpuacct,cpu:/a\n2:pids:/docker/x/inner\n")
         #expect(v1.kind == .v1)
-        #expect(v1.v1.count == 2)   // the second pids mount is a duplicate
+        #expect(v1.v1.count == 2)  // the second pids mount is a duplicate
         #expect(v1.hierarchy(for: "cpuacct")?.mountPoint == "/cg root/cpu,cpuacct")
         #expect(v1.hierarchy(for: "cpu")?.ownDirectory == "/cg root/cpu,cpuacct/a")
         // A bind-mounted subtree: our path is taken relative to the mount's root.
@@ -68,8 +68,10 @@ import Testing
 
     // MARK: where the container's cgroup goes
 
-    static let v2Layout = CgroupLayout(kind: .unified, v1: [], unified: CgroupHierarchy(
-        mountPoint: "/sys/fs/cgroup", root: "/", controllers: [], ownPath: "/user.slice/session-1.scope"))
+    static let v2Layout = CgroupLayout(
+        kind: .unified, v1: [],
+        unified: CgroupHierarchy(
+            mountPoint: "/sys/fs/cgroup", root: "/", controllers: [], ownPath: "/user.slice/session-1.scope"))
 
     @Test func absolutePathIsFromTheHierarchyRoot() throws {
         let hybrid = try CgroupLayout.parse(mountinfo: Self.hybridMountinfo, procSelfCgroup: Self.hybridSelf)
@@ -114,8 +116,9 @@ import Testing
     }
 
     @Test func handleRoundTripsThroughJSON() throws {
-        let h = CgroupHandle(kind: .hybrid, paths: ["pids": "/a/b", "": "/u/b"], mountPoints: ["pids": "/a", "": "/u"],
-                             created: ["/a/b"])
+        let h = CgroupHandle(
+            kind: .hybrid, paths: ["pids": "/a/b", "": "/u/b"], mountPoints: ["pids": "/a", "": "/u"],
+            created: ["/a/b"])
         let m = Cgroups.open(h)
         #expect(m.handle == h)
         #expect(m is V1Manager)

@@ -15,14 +15,15 @@ import Testing
     }
 
     @Test func zeroStatsKeepOnlyTheFieldsGoAlwaysEmits() throws {
-        #expect(try json(CgroupStats()) == """
-            {"blkio":{},"cpu":{"throttling":{},"usage":{"kernel":0,"user":0}},\
-            "cpuset":{"cpu_exclusive":0,"mem_exclusive":0,"mem_hardwall":0,"memory_migrate":0,\
-            "memory_pressure":0,"memory_spread_page":0,"memory_spread_slab":0,"sched_load_balance":0,\
-            "sched_relax_domain_level":0},\
-            "hugetlb":{},"memory":{"kernel":{"failcnt":0,"limit":0},"kernelTCP":{"failcnt":0,"limit":0},\
-            "swap":{"failcnt":0,"limit":0},"usage":{"failcnt":0,"limit":0}},"pids":{}}
-            """)
+        #expect(
+            try json(CgroupStats()) == """
+                {"blkio":{},"cpu":{"throttling":{},"usage":{"kernel":0,"user":0}},\
+                "cpuset":{"cpu_exclusive":0,"mem_exclusive":0,"mem_hardwall":0,"memory_migrate":0,\
+                "memory_pressure":0,"memory_spread_page":0,"memory_spread_slab":0,"sched_load_balance":0,\
+                "sched_relax_domain_level":0},\
+                "hugetlb":{},"memory":{"kernel":{"failcnt":0,"limit":0},"kernelTCP":{"failcnt":0,"limit":0},\
+                "swap":{"failcnt":0,"limit":0},"usage":{"failcnt":0,"limit":0}},"pids":{}}
+                """)
     }
 
     @Test func filledStatsUseRuncKeysAndRoundTrip() throws {
@@ -41,10 +42,12 @@ import Testing
         h.usage = 2
         s.hugetlb["2MB"] = h
         let text = try json(s)
-        for key in ["\"percpu\":[2,3]", "\"percpu_kernel\":[1,1]", "\"throttledPeriods\":1",
-                    "\"usage\":{\"failcnt\":0,\"limit\":0,\"max\":12,\"usage\":10}", "\"raw\":{\"cache\":1}",
-                    "\"pids\":{\"current\":3,\"limit\":20}", "\"ioQueueRecursive\":[{\"major\":8,\"op\":\"Read\",\"value\":1}]",
-                    "\"hugetlb\":{\"2MB\":{\"failcnt\":0,\"usage\":2}}"] {
+        for key in [
+            "\"percpu\":[2,3]", "\"percpu_kernel\":[1,1]", "\"throttledPeriods\":1",
+            "\"usage\":{\"failcnt\":0,\"limit\":0,\"max\":12,\"usage\":10}", "\"raw\":{\"cache\":1}",
+            "\"pids\":{\"current\":3,\"limit\":20}", "\"ioQueueRecursive\":[{\"major\":8,\"op\":\"Read\",\"value\":1}]",
+            "\"hugetlb\":{\"2MB\":{\"failcnt\":0,\"usage\":2}}"
+        ] {
             #expect(text.contains(key), "\(key) missing in \(text)")
         }
         #expect(try JSONDecoder().decode(CgroupStats.self, from: Data(text.utf8)) == s)

@@ -38,8 +38,10 @@ import Testing
     }
 
     @Test func wrongShapesAreRefused() {
-        for bad in ["system.slice", "a:b", "a:b:c:d", "system.slice:p:", "system.slice:p:a/b", "nota-slice:p:n",
-                    "a--b.slice:p:n", "-a.slice:p:n", "/x.slice:p:n"] {
+        for bad in [
+            "system.slice", "a:b", "a:b:c:d", "system.slice:p:", "system.slice:p:a/b", "nota-slice:p:n",
+            "a--b.slice:p:n", "-a.slice:p:n", "/x.slice:p:n"
+        ] {
             #expect(throws: CgroupError.self, "\(bad)") {
                 _ = try SystemdCgroupPath.parse(bad, containerID: "id", rootless: false)
             }
@@ -65,9 +67,11 @@ import Testing
 @Suite struct SystemdPropertiesTests {
     @Test func cpuQuotaRoundsUpToWholePercents() {
         // 50000/100000 is 500 ms per second; 33333/100000 → 333330 → 340000 (runc's rounding).
-        #expect(SystemdProperties.cpuQuota(quota: 50000, period: 100000)
+        #expect(
+            SystemdProperties.cpuQuota(quota: 50000, period: 100000)
                 == [.init("CPUQuotaPeriodUSec", .uint64(100000)), .init("CPUQuotaPerSecUSec", .uint64(500000))])
-        #expect(SystemdProperties.cpuQuota(quota: 33333, period: 0)
+        #expect(
+            SystemdProperties.cpuQuota(quota: 33333, period: 0)
                 == [.init("CPUQuotaPerSecUSec", .uint64(340000))])
         #expect(SystemdProperties.cpuQuota(quota: -1, period: 0).isEmpty == false)
         #expect(SystemdProperties.cpuQuota(quota: 0, period: 0).isEmpty)
@@ -81,14 +85,22 @@ import Testing
     }
 
     @Test func devicesAllowListAndAllowAll() {
-        let rules = [DeviceRule(allow: false, kind: .all), DeviceRule(allow: true, kind: .char, major: 1, minor: 3),
-                     DeviceRule(allow: true, kind: .char, access: DeviceRule.mknod)]
-        #expect(SystemdProperties.deviceProperties(rules) == [
-            .init("DevicePolicy", .string("strict")),
-            .init("DeviceAllow", .devices([.init(path: "/dev/char/1:3", permissions: "rwm"),
-                                           .init(path: "char-*", permissions: "m")])),
-        ])
-        #expect(SystemdProperties.deviceProperties([DeviceRule(allow: true, kind: .all)])
+        let rules = [
+            DeviceRule(allow: false, kind: .all), DeviceRule(allow: true, kind: .char, major: 1, minor: 3),
+            DeviceRule(allow: true, kind: .char, access: DeviceRule.mknod)
+        ]
+        #expect(
+            SystemdProperties.deviceProperties(rules) == [
+                .init("DevicePolicy", .string("strict")),
+                .init(
+                    "DeviceAllow",
+                    .devices([
+                        .init(path: "/dev/char/1:3", permissions: "rwm"),
+                        .init(path: "char-*", permissions: "m")
+                    ]))
+            ])
+        #expect(
+            SystemdProperties.deviceProperties([DeviceRule(allow: true, kind: .all)])
                 == [.init("DevicePolicy", .string("auto")), .init("DeviceAllow", .devices([]))])
     }
 }

@@ -35,7 +35,7 @@ import Testing
             children.forEach { $0.stop() }
             try? manager.destroy()
             for p in parents {
-                for sub in ["mid/leaf", "mid"] { rmdir(p + "/" + sub) }   // in case destroy did not get there
+                for sub in ["mid/leaf", "mid"] { rmdir(p + "/" + sub) }  // in case destroy did not get there
                 rmdir(p)
             }
         }
@@ -64,11 +64,12 @@ import Testing
         #expect(!read(cpuset + "/cpuset.cpus").isEmpty)
         #expect(!read(cpuset + "/cpuset.mems").isEmpty)
 
-        let warnings = try m.apply(LinuxResources(
-            devices: [.init(allow: false, access: "rwm"), .init(allow: true, type: "c", major: 1, minor: 3, access: "rwm")],
-            memory: .init(limit: 64 << 20, reservation: 32 << 20, swap: 128 << 20, swappiness: 20),
-            cpu: .init(shares: 512, quota: 50000, period: 100000, cpus: "0", mems: "0"),
-            pids: .init(limit: 20)), isUpdate: false)
+        let warnings = try m.apply(
+            LinuxResources(
+                devices: [.init(allow: false, access: "rwm"), .init(allow: true, type: "c", major: 1, minor: 3, access: "rwm")],
+                memory: .init(limit: 64 << 20, reservation: 32 << 20, swap: 128 << 20, swappiness: 20),
+                cpu: .init(shares: 512, quota: 50000, period: 100000, cpus: "0", mems: "0"),
+                pids: .init(limit: 20)), isUpdate: false)
         #expect(warnings.isEmpty)
         #expect(read(try dir(f, "pids") + "/pids.max") == "20")
         let mem = try dir(f, "memory")
@@ -98,7 +99,7 @@ import Testing
 
         try m.freeze()
         #expect(m.isFrozen())
-        #expect(processState(child.pid).hasPrefix("D"))   // a frozen task shows as "D (disk sleep)"
+        #expect(processState(child.pid).hasPrefix("D"))  // a frozen task shows as "D (disk sleep)"
         try m.thaw()
         #expect(!m.isFrozen())
         #expect(processState(child.pid).hasPrefix("S"))
@@ -138,7 +139,7 @@ import Testing
             #expect(f.manager.handle.created.isEmpty)
             for p in f.parents { #expect(!isDir(p + "/mid"), "\(p)/mid made for a frozen target") }
         }
-        try f.manager.create()   // thawed again: fine
+        try f.manager.create()  // thawed again: fine
     }
 
     @Test func memoryUpdateOrdersSwapAndLimit() throws {
@@ -190,12 +191,14 @@ import Testing
     @Test func deviceRulesAreEnforced() throws {
         let f = try Fixture()
         try f.manager.create()
-        try f.manager.apply(LinuxResources(devices: [
-            .init(allow: false), .init(allow: true, type: "c", major: 1, minor: 3, access: "rw"),
-        ]), isUpdate: false)
+        try f.manager.apply(
+            LinuxResources(devices: [
+                .init(allow: false), .init(allow: true, type: "c", major: 1, minor: 3, access: "rw")
+            ]), isUpdate: false)
         // /dev/null is allowed, /dev/zero is not: exit 5 means the rules hold.
-        let c = try f.spawn(["/bin/sh", "-c", "read x; cat /dev/null || exit 4; head -c 1 /dev/zero || exit 5; exit 0"],
-                            pipeStdin: true)
+        let c = try f.spawn(
+            ["/bin/sh", "-c", "read x; cat /dev/null || exit 4; head -c 1 /dev/zero || exit 5; exit 0"],
+            pipeStdin: true)
         try f.manager.addProcess(c.pid)
         c.go()
         #expect(c.waitExit() == 5)
@@ -209,8 +212,9 @@ import Testing
         let fd = try #require(try m.oomEventFD())
         defer { close(fd) }
         #expect(m.oomKillCount() == 0)
-        let c = try f.spawn(["/bin/sh", "-c", "read x; a=$(head -c 100000000 /dev/zero | tr '\\000' x); echo ${#a}"],
-                            pipeStdin: true)
+        let c = try f.spawn(
+            ["/bin/sh", "-c", "read x; a=$(head -c 100000000 /dev/zero | tr '\\000' x); echo ${#a}"],
+            pipeStdin: true)
         try m.addProcess(c.pid)
         c.go()
         var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)

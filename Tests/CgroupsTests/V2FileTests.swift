@@ -13,14 +13,18 @@ import Testing
         "cpu.weight": "100\n", "cpu.max": "max 100000\n", "cpu.max.burst": "0\n", "cpu.idle": "0\n",
         "cpuset.cpus": "\n", "cpuset.mems": "\n", "io.weight": "default 100\n", "io.max": "",
         "hugetlb.2MB.max": "max\n", "hugetlb.2MB.rsvd.max": "max\n", "rdma.max": "",
-        "memory.high": "max\n",
+        "memory.high": "max\n"
     ]
 
     /// mount/ (root) → a/ (exists, ours to leave) → a/c1 (created by the manager).
     func makeTree() throws -> (TempTree, V2Manager, Recorder) {
         let t = try TempTree()
-        try t.dir("", ["cgroup.controllers": "cpuset cpu io memory hugetlb pids rdma misc\n",
-                       "cgroup.subtree_control": "cpu memory\n"])
+        try t.dir(
+            "",
+            [
+                "cgroup.controllers": "cpuset cpu io memory hugetlb pids rdma misc\n",
+                "cgroup.subtree_control": "cpu memory\n"
+            ])
         try t.dir("a", ["cgroup.controllers": "cpuset cpu io memory pids\n", "cgroup.subtree_control": ""])
         let rec = Recorder()
         let handle = CgroupHandle(kind: .unified, paths: ["": t.root + "/a/c1"], mountPoints: ["": t.root])
@@ -47,13 +51,17 @@ import Testing
         let r = LinuxResources(
             devices: [.init(allow: false), .init(allow: true, type: "c", major: 1, minor: 3, access: "rwm")],
             memory: .init(limit: 64 << 20, reservation: 32 << 20, swap: 96 << 20, kernel: 1 << 20, swappiness: 10),
-            cpu: .init(shares: 1024, quota: 50000, burst: 1000, period: 100000, realtimeRuntime: 5,
-                       cpus: "0-1", mems: "0", idle: 0),
+            cpu: .init(
+                shares: 1024, quota: 50000, burst: 1000, period: 100000, realtimeRuntime: 5,
+                cpus: "0-1", mems: "0", idle: 0),
             pids: .init(limit: 20),
-            blockIO: .init(weight: 500, weightDevice: [.init(major: 8, minor: 0, weight: 1000)],
-                           throttleReadBpsDevice: [.init(major: 8, minor: 0, rate: 1_048_576)],
-                           throttleWriteIOPSDevice: [.init(major: 8, minor: 0, rate: 100),
-                                                     .init(major: 8, minor: 16, rate: 7)]),
+            blockIO: .init(
+                weight: 500, weightDevice: [.init(major: 8, minor: 0, weight: 1000)],
+                throttleReadBpsDevice: [.init(major: 8, minor: 0, rate: 1_048_576)],
+                throttleWriteIOPSDevice: [
+                    .init(major: 8, minor: 0, rate: 100),
+                    .init(major: 8, minor: 16, rate: 7)
+                ]),
             hugepageLimits: [.init(pageSize: "2MB", limit: 4 << 20)],
             network: .init(classID: 42),
             rdma: ["mlx4_0": .init(hcaHandles: 2, hcaObjects: 2000)],
@@ -62,7 +70,7 @@ import Testing
 
         #expect(read(leaf + "/pids.max") == "20")
         #expect(read(leaf + "/memory.max") == "67108864")
-        #expect(read(leaf + "/memory.swap.max") == "33554432")   // memsw 96M - 64M
+        #expect(read(leaf + "/memory.swap.max") == "33554432")  // memsw 96M - 64M
         #expect(read(leaf + "/memory.low") == "33554432")
         #expect(read(leaf + "/cpu.weight") == "39")
         #expect(read(leaf + "/cpu.max") == "50000 100000")
@@ -101,10 +109,12 @@ import Testing
         let (t, m, _) = try makeTree()
         try m.create()
         var files = Self.leafFiles
-        files["memory.swap.max"] = nil   // kernel without swap accounting
+        files["memory.swap.max"] = nil  // kernel without swap accounting
         let leaf = try t.dir("a/c1", files)
-        try m.apply(LinuxResources(memory: .init(limit: -1), cpu: .init(quota: -1, period: 100000),
-                                   pids: .init(limit: 0)), isUpdate: false)
+        try m.apply(
+            LinuxResources(
+                memory: .init(limit: -1), cpu: .init(quota: -1, period: 100000),
+                pids: .init(limit: 0)), isUpdate: false)
         #expect(read(leaf + "/memory.max") == "max")
         #expect(read(leaf + "/cpu.max") == "max 100000")
         #expect(read(leaf + "/pids.max") == "max")
@@ -122,7 +132,10 @@ import Testing
         let e = #expect(throws: CgroupError.self) {
             try m.apply(LinuxResources(pids: .init(limit: 5)), isUpdate: false)
         }
-        #expect(e?.description == "cgroup: writing \"5\" to \(t.root)/a/c1/pids.max: No such file or directory (is the pids controller enabled in the parent's cgroup.subtree_control?)")
+        #expect(
+            e?.description
+                == "cgroup: writing \"5\" to \(t.root)/a/c1/pids.max: No such file or directory (is the pids controller enabled in the parent's cgroup.subtree_control?)"
+        )
     }
 
     @Test func unifiedRefusesPathsAndWritesLineByLine() throws {
@@ -133,7 +146,7 @@ import Testing
             #expect(throws: CgroupError.self) { try m.apply(LinuxResources(unified: [bad: "1"]), isUpdate: false) }
         }
         try m.apply(LinuxResources(unified: ["io.max": "8:0 rbps=1\n8:16 wbps=2\n"]), isUpdate: false)
-        #expect(read(leaf + "/io.max") == "8:16 wbps=2")   // the last of two separate writes
+        #expect(read(leaf + "/io.max") == "8:16 wbps=2")  // the last of two separate writes
         let e = #expect(throws: CgroupError.self) {
             try m.apply(LinuxResources(unified: ["frob.knob": "1"]), isUpdate: false)
         }
@@ -147,7 +160,7 @@ import Testing
         let r = LinuxResources(memory: .init(limit: 1024, checkBeforeUpdate: true))
         #expect(throws: CgroupError.self) { try m.apply(r, isUpdate: true) }
         #expect(read(leaf + "/memory.max") == "max")
-        try m.apply(r, isUpdate: false)   // only checked on update
+        try m.apply(r, isUpdate: false)  // only checked on update
         #expect(read(leaf + "/memory.max") == "1024")
     }
 
@@ -167,16 +180,18 @@ import Testing
     @Test func statsFromV2Files() throws {
         let (t, m, _) = try makeTree()
         try m.create()
-        let leaf = try t.dir("a/c1", Self.leafFiles.merging([
-            "cpu.stat": "usage_usec 1500\nuser_usec 1000\nsystem_usec 500\nnr_periods 10\nnr_throttled 2\nthrottled_usec 30\n",
-            "memory.stat": "anon 4096\nfile 8192\n", "memory.max": "67108864\n", "memory.peak": "9000\n",
-            "memory.events": "low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n",
-            "memory.swap.current": "100\n", "memory.swap.max": "max\n",
-            "pids.current": "2\n", "pids.max": "20\n",
-            "io.stat": "8:0 rbytes=4096 wbytes=0 rios=1 wios=0 dbytes=0 dios=0\n",
-            "hugetlb.2MB.current": "0\n", "hugetlb.2MB.events": "max 0\n",
-            "cpuset.cpus.effective": "0-1\n", "cpuset.mems.effective": "0\n",
-        ]) { $1 })
+        let leaf = try t.dir(
+            "a/c1",
+            Self.leafFiles.merging([
+                "cpu.stat": "usage_usec 1500\nuser_usec 1000\nsystem_usec 500\nnr_periods 10\nnr_throttled 2\nthrottled_usec 30\n",
+                "memory.stat": "anon 4096\nfile 8192\n", "memory.max": "67108864\n", "memory.peak": "9000\n",
+                "memory.events": "low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n",
+                "memory.swap.current": "100\n", "memory.swap.max": "max\n",
+                "pids.current": "2\n", "pids.max": "20\n",
+                "io.stat": "8:0 rbytes=4096 wbytes=0 rios=1 wios=0 dbytes=0 dios=0\n",
+                "hugetlb.2MB.current": "0\n", "hugetlb.2MB.events": "max 0\n",
+                "cpuset.cpus.effective": "0-1\n", "cpuset.mems.effective": "0\n"
+            ]) { $1 })
         _ = leaf
         let s = try m.stats()
         #expect(s.cpu.usage.total == 1_500_000)

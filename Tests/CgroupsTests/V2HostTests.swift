@@ -19,8 +19,10 @@ import Testing
             guard mkdir(parent, 0o755) == 0 else { throw CgroupError.sys("mkdir \(parent)", errno) }
             // The walk that enables controllers starts at our parent, never at the
             // host's root (this test must not change the host's subtree_control).
-            manager = V2Manager(handle: CgroupHandle(kind: .unified, paths: ["": parent + "/a/leaf"],
-                                                     mountPoints: ["": parent]))
+            manager = V2Manager(
+                handle: CgroupHandle(
+                    kind: .unified, paths: ["": parent + "/a/leaf"],
+                    mountPoints: ["": parent]))
         }
 
         func spawn(_ argv: [String], pipeStdin: Bool = false) throws -> Child {
@@ -60,8 +62,8 @@ import Testing
         #expect(!m.isFrozen())
 
         let s = try m.stats()
-        #expect(s.pids.current == 0)        // no pids controller in this tree
-        _ = s.cpu.usage.total               // cpu.stat is a core file; just must not throw
+        #expect(s.pids.current == 0)  // no pids controller in this tree
+        _ = s.cpu.usage.total  // cpu.stat is a core file; just must not throw
         #expect(try m.oomEventFD() == nil)  // no memory controller here
 
         c.stop()
@@ -81,19 +83,21 @@ import Testing
         let leaf = f.parent + "/a/leaf"
         let script = "read x; cat /dev/null || exit 4; head -c 1 /dev/zero >/dev/null || exit 5; exit 0"
 
-        try m.apply(LinuxResources(devices: [
-            .init(allow: false), .init(allow: true, type: "c", major: 1, minor: 3, access: "rw"),
-        ]), isUpdate: false)
+        try m.apply(
+            LinuxResources(devices: [
+                .init(allow: false), .init(allow: true, type: "c", major: 1, minor: 3, access: "rw")
+            ]), isUpdate: false)
         let c1 = try f.spawn(["/bin/sh", "-c", script], pipeStdin: true)
         try m.addProcess(c1.pid)
         c1.go()
         #expect(c1.waitExit() == 5)
 
-        try m.apply(LinuxResources(devices: [
-            .init(allow: false), .init(allow: true, type: "c", major: 1, minor: 3, access: "rw"),
-            .init(allow: true, type: "c", major: 1, minor: 5, access: "rw"),
-            .init(allow: false, type: "c", major: 1, minor: 5, access: "w"),   // partial deny: reading stays allowed
-        ]), isUpdate: true)
+        try m.apply(
+            LinuxResources(devices: [
+                .init(allow: false), .init(allow: true, type: "c", major: 1, minor: 3, access: "rw"),
+                .init(allow: true, type: "c", major: 1, minor: 5, access: "rw"),
+                .init(allow: false, type: "c", major: 1, minor: 5, access: "w")  // partial deny: reading stays allowed
+            ]), isUpdate: true)
         let c2 = try f.spawn(["/bin/sh", "-c", script], pipeStdin: true)
         try m.addProcess(c2.pid)
         c2.go()

@@ -6,12 +6,13 @@ import Testing
 /// config-linux.md "Default Devices" and runc's /dev set-up.
 @Suite struct DevicePlannerTests {
     static let defaults: [(String, UInt32, UInt32)] = [
-        ("null", 1, 3), ("zero", 1, 5), ("full", 1, 7), ("random", 1, 8), ("urandom", 1, 9), ("tty", 5, 0),
+        ("null", 1, 3), ("zero", 1, 5), ("full", 1, 7), ("random", 1, 8), ("urandom", 1, 9), ("tty", 5, 0)
     ]
 
     static func spec(mounts: [Mount] = [], devices: [LinuxDevice]? = nil) -> Spec {
-        Spec(process: Process(args: ["/bin/true"]), root: Root(path: "rootfs"), mounts: mounts,
-             linux: Linux(namespaces: [LinuxNamespace(type: "mount")], devices: devices))
+        Spec(
+            process: Process(args: ["/bin/true"]), root: Root(path: "rootfs"), mounts: mounts,
+            linux: Linux(namespaces: [LinuxNamespace(type: "mount")], devices: devices))
     }
 
     @Test func defaultDevicesAreMadeWithMknod() throws {
@@ -28,9 +29,11 @@ import Testing
 
     /// mknod is refused in a user namespace: the host's nodes are bind-mounted instead.
     @Test func userNamespaceBindsHostNodes() throws {
-        let planner = try DevicePlanner(rootfs: "/r", spec: Self.spec(devices: [
-            LinuxDevice(path: "/dev/fifo0", type: "p", fileMode: 0o600),
-        ]), userNamespace: true)
+        let planner = try DevicePlanner(
+            rootfs: "/r",
+            spec: Self.spec(devices: [
+                LinuxDevice(path: "/dev/fifo0", type: "p", fileMode: 0o600)
+            ]), userNamespace: true)
         let devices = try planner.devices()
         #expect(devices.prefix(6).map(\.bindSource) == Self.defaults.map { "/dev/" + $0.0 })
         // A FIFO is no device: mknod works for it anywhere.
@@ -41,10 +44,12 @@ import Testing
     }
 
     @Test func configuredDevicesReplaceDefaultsOfTheSamePath() throws {
-        let planner = try DevicePlanner(rootfs: "/r", spec: Self.spec(devices: [
-            LinuxDevice(path: "/dev/null", type: "c", major: 1, minor: 3, fileMode: 0o600, uid: 7, gid: 8),
-            LinuxDevice(path: "/dev/sda", type: "b", major: 8, minor: 0),
-        ]), userNamespace: false)
+        let planner = try DevicePlanner(
+            rootfs: "/r",
+            spec: Self.spec(devices: [
+                LinuxDevice(path: "/dev/null", type: "c", major: 1, minor: 3, fileMode: 0o600, uid: 7, gid: 8),
+                LinuxDevice(path: "/dev/sda", type: "b", major: 8, minor: 0)
+            ]), userNamespace: false)
         let devices = try planner.devices()
         #expect(devices.count == 7)
         #expect(devices.filter { $0.path == "/r/dev/null" }.count == 1)
@@ -57,8 +62,10 @@ import Testing
     }
 
     /// runc leaves /dev alone when the config bind-mounts one there.
-    @Test(arguments: [Mount(destination: "/dev", type: "bind", source: "/dev", options: ["rbind"]),
-                      Mount(destination: "/dev", type: "none", source: "/dev", options: ["rbind", "rw"])])
+    @Test(arguments: [
+        Mount(destination: "/dev", type: "bind", source: "/dev", options: ["rbind"]),
+        Mount(destination: "/dev", type: "none", source: "/dev", options: ["rbind", "rw"])
+    ])
     func boundDevGetsNothing(_ mount: Mount) throws {
         let planner = try DevicePlanner(rootfs: "/r", spec: Self.spec(mounts: [mount]), userNamespace: false)
         #expect(try planner.devices().isEmpty)
@@ -66,17 +73,21 @@ import Testing
     }
 
     @Test func tmpfsDevStillGetsDevices() throws {
-        let planner = try DevicePlanner(rootfs: "/r", spec: Self.spec(mounts: [
-            Mount(destination: "/dev", type: "tmpfs", source: "tmpfs", options: ["nosuid"]),
-        ]), userNamespace: false)
+        let planner = try DevicePlanner(
+            rootfs: "/r",
+            spec: Self.spec(mounts: [
+                Mount(destination: "/dev", type: "tmpfs", source: "tmpfs", options: ["nosuid"])
+            ]), userNamespace: false)
         #expect(try planner.devices().count == 6)
     }
 
     @Test func standardSymlinks() throws {
-        let planner = try DevicePlanner(rootfs: "/r", spec: Self.spec(mounts: [
-            Mount(destination: "/proc", type: "proc", source: "proc"),
-            Mount(destination: "/dev/pts", type: "devpts", source: "devpts"),
-        ]), userNamespace: false, hostHasKcore: true)
+        let planner = try DevicePlanner(
+            rootfs: "/r",
+            spec: Self.spec(mounts: [
+                Mount(destination: "/proc", type: "proc", source: "proc"),
+                Mount(destination: "/dev/pts", type: "devpts", source: "devpts")
+            ]), userNamespace: false, hostHasKcore: true)
         let links = try planner.symlinks(mounts: [])
         let byLink = Dictionary(uniqueKeysWithValues: links.map { ($0.link, $0.target) })
         #expect(byLink["/r/dev/fd"] == "/proc/self/fd")
@@ -91,16 +102,18 @@ import Testing
     @Test func devicePathsAreResolvedInsideTheRootfs() throws {
         let t = try TempDir()
         let rootfs = try t.dir("rootfs")
-        try t.symlink("rootfs/dev", to: "/etc")   // a hostile image: /dev → the host's /etc
+        try t.symlink("rootfs/dev", to: "/etc")  // a hostile image: /dev → the host's /etc
         let planner = try DevicePlanner(rootfs: rootfs, spec: Self.spec(), userNamespace: false)
         #expect(try planner.devices().allSatisfy { $0.path.hasPrefix(rootfs + "/etc/") })
     }
 
     /// runc's setupDevSymlinks: /dev/core → /proc/kcore only when the host has /proc/kcore.
     @Test func noCoreLinkWithoutHostKcore() throws {
-        let planner = try DevicePlanner(rootfs: "/r", spec: Self.spec(mounts: [
-            Mount(destination: "/proc", type: "proc", source: "proc"),
-        ]), userNamespace: false, hostHasKcore: false)
+        let planner = try DevicePlanner(
+            rootfs: "/r",
+            spec: Self.spec(mounts: [
+                Mount(destination: "/proc", type: "proc", source: "proc")
+            ]), userNamespace: false, hostHasKcore: false)
         let links = try planner.symlinks(mounts: []).map(\.link)
         #expect(!links.contains("/r/dev/core"))
         #expect(links.contains("/r/dev/fd"))

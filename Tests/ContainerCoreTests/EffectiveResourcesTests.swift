@@ -10,8 +10,9 @@ import Testing
     static let kmsg = LinuxDevice(path: "/dev/kmsg", type: "c", major: 1, minor: 11)
 
     static func spec(rules: [LinuxDeviceCgroup]?, nodes: [LinuxDevice]) -> Spec {
-        Spec(process: Process(args: ["/bin/true"]), root: Root(path: "rootfs"),
-             linux: Linux(resources: rules.map { LinuxResources(devices: $0) }, devices: nodes))
+        Spec(
+            process: Process(args: ["/bin/true"]), root: Root(path: "rootfs"),
+            linux: Linux(resources: rules.map { LinuxResources(devices: $0) }, devices: nodes))
     }
 
     @Test func listedNodeGetsNoAllowRule() {

@@ -13,7 +13,7 @@ struct ConfigMutator {
         "262144", "262145", "1000000", "1000001", "1048575", "1048576", "2147483", "2147484",
         "2147483647", "2147483648", "-2147483648", "-2147483649", "4194305", "4294967295", "4294967296",
         "9223372036854775807", "-9223372036854775808", "9223372036854775808", "-9223372036854775809",
-        "18446744073709551615", "18446744073709551616", "99999999999999999999999999999",
+        "18446744073709551615", "18446744073709551616", "99999999999999999999999999999"
     ]
     static let strings = [
         "", "\u{0}", "a\u{0}b", "\n", "a\nb", "\u{1b}[2J", "\t", " ", "/", "//", "..", "../../..", "/..", ".",
@@ -23,7 +23,7 @@ struct ConfigMutator {
         "0-3,7", "0-1023", "1024", "4294967295-0", "2MB", "1GB", "memory.max", "cgroup.procs", "user", "pid",
         "network", "mount", "uts", "ipc", "cgroup", "time", "c", "b", "p", "u", "a", "tmpfs", "proc", "cgroup2",
         "\u{10FFFF}", "é", "%s%n", "=", "A=", "=B", "PATH=/bin",
-        String(repeating: "x", count: 5000), String(repeating: "/a", count: 3000),
+        String(repeating: "x", count: 5000), String(repeating: "/a", count: 3000)
     ]
     /// Keys from the spec's objects, added at random places.
     static let keys = [
@@ -40,7 +40,7 @@ struct ConfigMutator {
         "nanosecs", "memoryPolicy", "mode", "nodes", "personality", "domain", "hooks", "prestart",
         "createRuntime", "poststop", "hostname", "domainname", "mounts", "maskedPaths", "readonlyPaths",
         "rootfsPropagation", "cgroupsPath", "capabilities", "bounding", "ambient", "user", "process", "linux",
-        "root", "readonly", "annotations", "listenerPath", "weightDevice", "throttleReadBpsDevice",
+        "root", "readonly", "annotations", "listenerPath", "weightDevice", "throttleReadBpsDevice"
     ]
 
     mutating func pick<T>(_ list: [T]) -> T { list[Int(rng.next() % UInt64(list.count))] }
@@ -79,8 +79,10 @@ struct ConfigMutator {
     /// Values tried at every leaf in the sweep: the integer boundaries of the model's
     /// types (Int32, UInt32, Int64, UInt64, 16-bit and the kernel's device numbers), a
     /// fraction, a float overflow, and strings C cannot take or messages must escape.
-    static let sweepNumbers = ["-1", "0", "0.5", "1e309", "4096", "65536", "1048576", "2147483648",
-                               "4294967295", "4294967296", "-9223372036854775808", "18446744073709551615"]
+    static let sweepNumbers = [
+        "-1", "0", "0.5", "1e309", "4096", "65536", "1048576", "2147483648",
+        "4294967295", "4294967296", "-9223372036854775808", "18446744073709551615"
+    ]
     static let sweepStrings = ["", "a\u{0}b", "a\nb", String(repeating: "x", count: 5000)]
 
     /// Every single-leaf edit of the sweep: each leaf of `value` set to each sweep value of
@@ -200,9 +202,13 @@ extension JSONValue {
     private static func quote(_ s: String) -> String {
         var bytes: [UInt8] = [0x22]
         for byte in s.utf8 {
-            if byte == 0x22 || byte == 0x5c { bytes += [0x5c, byte] }
-            else if byte >= 0x20 { bytes.append(byte) }
-            else { bytes += Array("\\u00".utf8) + Array(hexDigits[Int(byte >> 4)].utf8) + Array(hexDigits[Int(byte & 0xf)].utf8) }
+            if byte == 0x22 || byte == 0x5c {
+                bytes += [0x5c, byte]
+            } else if byte >= 0x20 {
+                bytes.append(byte)
+            } else {
+                bytes += Array("\\u00".utf8) + Array(hexDigits[Int(byte >> 4)].utf8) + Array(hexDigits[Int(byte & 0xf)].utf8)
+            }
         }
         bytes.append(0x22)
         return String(decoding: bytes, as: UTF8.self)

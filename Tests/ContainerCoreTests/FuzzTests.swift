@@ -56,7 +56,9 @@ import TestSupport
             }
         }
         let total = counts.values.reduce(0, +)
-        print("fuzz: \(total) mutations of \(seeds.count) seeds: \(counts.sorted { "\($0.key)" < "\($1.key)" }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
+        print(
+            "fuzz: \(total) mutations of \(seeds.count) seeds: \(counts.sorted { "\($0.key)" < "\($1.key)" }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))"
+        )
         #expect(total >= seeds.count * Self.mutationsPerSeed)
         #expect(disagreements.isEmpty, "\(disagreements.joined(separator: "\n"))")
         // The mutations must reach every stage, or the test proves little.
@@ -70,13 +72,15 @@ import TestSupport
         let spec: Spec
         do { spec = try SpecLoader.decode(data) } catch { return (.undecodable, multiLine(error.description)) }
         let issues = SpecValidator.validate(spec, bundle: bundle)
-        if let process = spec.process {   // as `exec --process` checks it
+        if let process = spec.process {  // as `exec --process` checks it
             _ = SpecValidator.validate(process: process)
         }
-        if let resources = spec.linux?.resources {   // as `update` checks it
+        if let resources = spec.linux?.resources {  // as `update` checks it
             _ = SpecValidator.validate(resources: resources, file: "update")
         }
-        if let issue = issues.first { return (.invalid, issues.lazy.compactMap { multiLine($0.description) }.first ?? multiLine(issue.description)) }
+        if let issue = issues.first {
+            return (.invalid, issues.lazy.compactMap { multiLine($0.description) }.first ?? multiLine(issue.description))
+        }
         do {
             try plan(spec, bundle: bundle)
         } catch {

@@ -8,7 +8,7 @@ import Testing
     @Test func writingTheStateToAHookThatClosedItsStdinReturns() throws {
         var fds: [Int32] = [0, 0]
         #expect(pipe(&fds) == 0)
-        close(fds[0])   // the hook exited (or closed stdin) without reading
+        close(fds[0])  // the hook exited (or closed stdin) without reading
         defer { close(fds[1]) }
         // More than a pipe buffer, so a partial write comes first, then EPIPE.
         HookRunner.writeState([UInt8](repeating: 0x20, count: 200_000), to: fds[1])

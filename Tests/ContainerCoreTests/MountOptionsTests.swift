@@ -14,8 +14,11 @@ import Testing
 
     @Test func setFlagsOfTheStandardOptions() {
         let o = MountOptions(["nosuid", "nodev", "noexec", "strictatime", "relatime", "noatime", "sync", "dirsync"])
-        #expect(o.flags == UInt(MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_STRICTATIME | MS_RELATIME | MS_NOATIME
-                                 | MS_SYNCHRONOUS | MS_DIRSYNC))
+        #expect(
+            o.flags
+                == UInt(
+                    MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_STRICTATIME | MS_RELATIME | MS_NOATIME
+                        | MS_SYNCHRONOUS | MS_DIRSYNC))
         #expect(o.data.isEmpty)
         #expect(o.propagation == 0)
     }
@@ -63,7 +66,7 @@ import Testing
     /// runc maps "nosymfollow" to MS_NOSYMFOLLOW (Linux 5.10). Passed as data it is lost on a
     /// bind mount (data is dropped there) and EINVAL on most filesystems.
     @Test func nosymfollowIsAFlag() {
-        let msNoSymfollow: UInt = 256   // MS_NOSYMFOLLOW, <linux/mount.h>
+        let msNoSymfollow: UInt = 256  // MS_NOSYMFOLLOW, <linux/mount.h>
         let o = MountOptions(["nosymfollow"])
         #expect(o.flags & msNoSymfollow != 0)
         #expect(o.data.isEmpty)

@@ -6,8 +6,10 @@ import Testing
 
 /// Spec → LaunchPlan: every decision the C child later executes, checked before any clone().
 @Suite struct PlannerTests {
-    static func spec(namespaces: [String] = [], mounts: [Mount]? = nil, process: Process = Process(args: ["/bin/true"]),
-                     linux: (inout Linux) -> Void = { _ in }) -> Spec {
+    static func spec(
+        namespaces: [String] = [], mounts: [Mount]? = nil, process: Process = Process(args: ["/bin/true"]),
+        linux: (inout Linux) -> Void = { _ in }
+    ) -> Spec {
         var l = Linux(namespaces: namespaces.map { LinuxNamespace(type: $0) })
         linux(&l)
         // Without a new mount namespace a root other than "/" is a chroot (see noMountNamespace…).
@@ -36,7 +38,8 @@ import Testing
 
     @Test func newNamespacesBecomeCloneFlags() throws {
         let p = try Self.plan(Self.spec(namespaces: ["pid", "network", "ipc", "uts", "mount", "cgroup", "user"]))
-        let expected = Int32(SHIM_CLONE_NEWPID) | Int32(SHIM_CLONE_NEWNET) | Int32(SHIM_CLONE_NEWIPC)
+        let expected =
+            Int32(SHIM_CLONE_NEWPID) | Int32(SHIM_CLONE_NEWNET) | Int32(SHIM_CLONE_NEWIPC)
             | Int32(SHIM_CLONE_NEWUTS) | Int32(SHIM_CLONE_NEWNS) | Int32(SHIM_CLONE_NEWUSER)
         #expect(p.cloneFlags == expected)
         #expect(p.joins.isEmpty)
@@ -65,9 +68,10 @@ import Testing
 
     /// A time namespace is unshared in the parent (clone(2) has no CLONE_NEWTIME for it).
     @Test func timeNamespaceIsNotACloneFlag() throws {
-        let p = try Self.plan(Self.spec(namespaces: ["time"]) {
-            $0.timeOffsets = ["monotonic": LinuxTimeOffset(secs: 10, nanosecs: 5), "boottime": LinuxTimeOffset(secs: -3)]
-        })
+        let p = try Self.plan(
+            Self.spec(namespaces: ["time"]) {
+                $0.timeOffsets = ["monotonic": LinuxTimeOffset(secs: 10, nanosecs: 5), "boottime": LinuxTimeOffset(secs: -3)]
+            })
         #expect(p.cloneFlags & Int32(SHIM_CLONE_NEWTIME) == 0)
         #expect(p.newTimeNamespace)
         #expect(p.timeOffsets == "boottime -3 0\nmonotonic 10 5")
@@ -80,7 +84,7 @@ import Testing
                 LinuxNamespace(type: "pid", path: "/proc/1/ns/pid"),
                 LinuxNamespace(type: "ipc", path: "/proc/1/ns/ipc"),
                 LinuxNamespace(type: "user", path: "/proc/1/ns/user"),
-                LinuxNamespace(type: "uts"),
+                LinuxNamespace(type: "uts")
             ]
         }
         let p = try Self.plan(spec)
@@ -98,29 +102,34 @@ import Testing
     }
 
     @Test func idMapsAreWrittenAsProcText() throws {
-        let p = try Self.plan(Self.spec(namespaces: ["user"]) {
-            $0.uidMappings = [LinuxIDMapping(containerID: 0, hostID: 1000, size: 1),
-                              LinuxIDMapping(containerID: 1, hostID: 100000, size: 65536)]
-            $0.gidMappings = [LinuxIDMapping(containerID: 0, hostID: 2000, size: 10)]
-        })
+        let p = try Self.plan(
+            Self.spec(namespaces: ["user"]) {
+                $0.uidMappings = [
+                    LinuxIDMapping(containerID: 0, hostID: 1000, size: 1),
+                    LinuxIDMapping(containerID: 1, hostID: 100000, size: 65536)
+                ]
+                $0.gidMappings = [LinuxIDMapping(containerID: 0, hostID: 2000, size: 10)]
+            })
         #expect(p.uidMap == "0 1000 1\n1 100000 65536\n")
         #expect(p.gidMap == "0 2000 10\n")
         #expect(p.becomeRoot)
     }
 
     @Test func noRootMappingNoBecomeRoot() throws {
-        let p = try Self.plan(Self.spec(namespaces: ["user"]) {
-            $0.uidMappings = [LinuxIDMapping(containerID: 0, hostID: 1000, size: 1)]
-            $0.gidMappings = [LinuxIDMapping(containerID: 5, hostID: 2000, size: 1)]
-        })
+        let p = try Self.plan(
+            Self.spec(namespaces: ["user"]) {
+                $0.uidMappings = [LinuxIDMapping(containerID: 0, hostID: 1000, size: 1)]
+                $0.gidMappings = [LinuxIDMapping(containerID: 5, hostID: 2000, size: 1)]
+            })
         #expect(!p.becomeRoot)
     }
 
     @Test func idMapsOnlyWithANewUserNamespace() throws {
-        let p = try Self.plan(Self.spec(namespaces: ["pid"]) {
-            $0.uidMappings = [LinuxIDMapping(containerID: 0, hostID: 1000, size: 1)]
-            $0.gidMappings = [LinuxIDMapping(containerID: 0, hostID: 1000, size: 1)]
-        })
+        let p = try Self.plan(
+            Self.spec(namespaces: ["pid"]) {
+                $0.uidMappings = [LinuxIDMapping(containerID: 0, hostID: 1000, size: 1)]
+                $0.gidMappings = [LinuxIDMapping(containerID: 0, hostID: 1000, size: 1)]
+            })
         #expect(p.uidMap == nil && p.gidMap == nil)
         #expect(!p.becomeRoot)
     }
@@ -143,9 +152,11 @@ import Testing
     @Test func bindMountOfAFile() throws {
         let t = try TempDir()
         let source = try t.file("host/resolv.conf", "nameserver 1.1.1.1\n")
-        let spec = Self.spec(namespaces: ["mount"], mounts: [
-            Mount(destination: "/etc/resolv.conf", type: "bind", source: source, options: ["ro", "nosuid", "rprivate"]),
-        ])
+        let spec = Self.spec(
+            namespaces: ["mount"],
+            mounts: [
+                Mount(destination: "/etc/resolv.conf", type: "bind", source: source, options: ["ro", "nosuid", "rprivate"])
+            ])
         let p = try Self.plan(spec, bundle: t.path)
         let m = try #require(p.mounts.first)
         #expect(p.mounts.count == 1)
@@ -163,9 +174,11 @@ import Testing
     @Test func rbindOfADirectory() throws {
         let t = try TempDir()
         let source = try t.dir("host/data")
-        let spec = Self.spec(namespaces: ["mount"], mounts: [
-            Mount(destination: "/data", type: "none", source: source, options: ["rbind", "rw"]),
-        ])
+        let spec = Self.spec(
+            namespaces: ["mount"],
+            mounts: [
+                Mount(destination: "/data", type: "none", source: source, options: ["rbind", "rw"])
+            ])
         let m = try #require(try Self.plan(spec, bundle: t.path).mounts.first)
         #expect(m.flags == UInt(MS_BIND | MS_REC))
         #expect(m.remountFlags == 0)
@@ -177,9 +190,11 @@ import Testing
     @Test func relativeBindSourceIsResolvedAgainstTheBundle() throws {
         let t = try TempDir()
         try t.dir("shared")
-        let spec = Self.spec(namespaces: ["mount"], mounts: [
-            Mount(destination: "/shared", type: "bind", source: "shared", options: ["bind"]),
-        ])
+        let spec = Self.spec(
+            namespaces: ["mount"],
+            mounts: [
+                Mount(destination: "/shared", type: "bind", source: "shared", options: ["bind"])
+            ])
         let m = try #require(try Self.plan(spec, bundle: t.path).mounts.first)
         #expect(FileIO.normalize(m.source ?? "") == t.path + "/shared")
         #expect(!m.makeFile)
@@ -187,9 +202,11 @@ import Testing
 
     @Test func filesystemMountKeepsTypeFlagsAndData() throws {
         let t = try TempDir()
-        let spec = Self.spec(namespaces: ["mount"], mounts: [
-            Mount(destination: "/dev", type: "tmpfs", source: "tmpfs", options: ["nosuid", "strictatime", "mode=755", "size=65536k"]),
-        ])
+        let spec = Self.spec(
+            namespaces: ["mount"],
+            mounts: [
+                Mount(destination: "/dev", type: "tmpfs", source: "tmpfs", options: ["nosuid", "strictatime", "mode=755", "size=65536k"])
+            ])
         let m = try #require(try Self.plan(spec, bundle: t.path).mounts.first)
         #expect(m.source == "tmpfs")
         #expect(m.fstype == "tmpfs")
@@ -213,9 +230,11 @@ import Testing
     @Test func recursiveReadOnlyBindIsNotSilentlyWritable() throws {
         let t = try TempDir()
         let source = try t.dir("host/data")
-        let spec = Self.spec(namespaces: ["mount"], mounts: [
-            Mount(destination: "/data", type: "bind", source: source, options: ["rbind", "rro"]),
-        ])
+        let spec = Self.spec(
+            namespaces: ["mount"],
+            mounts: [
+                Mount(destination: "/data", type: "bind", source: source, options: ["rbind", "rro"])
+            ])
         let m = try #require(try Self.plan(spec, bundle: t.path).mounts.first)
         // rro is applied recursively with mount_setattr: MOUNT_ATTR_RDONLY in the set mask.
         #expect(m.attrSet & 0x1 != 0)
@@ -223,18 +242,20 @@ import Testing
     }
 
     @Test func sysctlKeysBecomeProcSysPaths() throws {
-        let p = try Self.plan(Self.spec(namespaces: ["mount", "network", "ipc"]) {
-            $0.sysctl = ["net.ipv4.ip_forward": "1", "kernel.shm_rmid_forced": "1"]
-        })
+        let p = try Self.plan(
+            Self.spec(namespaces: ["mount", "network", "ipc"]) {
+                $0.sysctl = ["net.ipv4.ip_forward": "1", "kernel.shm_rmid_forced": "1"]
+            })
         #expect(p.sysctls.map(\.path) == ["/proc/sys/kernel/shm_rmid_forced", "/proc/sys/net/ipv4/ip_forward"])
         #expect(p.sysctls.map(\.value) == ["1", "1"])
     }
 
     @Test func maskedAndReadonlyPathsAreCopied() throws {
-        let p = try Self.plan(Self.spec(namespaces: ["mount"]) {
-            $0.maskedPaths = ["/proc/kcore"]
-            $0.readonlyPaths = ["/proc/sys"]
-        })
+        let p = try Self.plan(
+            Self.spec(namespaces: ["mount"]) {
+                $0.maskedPaths = ["/proc/kcore"]
+                $0.readonlyPaths = ["/proc/sys"]
+            })
         #expect(p.maskedPaths == ["/proc/kcore"])
         #expect(p.readonlyPaths == ["/proc/sys"])
     }
@@ -259,14 +280,15 @@ import Testing
 
     /// Before pivot_root the host must not see our mounts: slave unless asked otherwise, and
     /// never shared (runc's prepareRoot); the configured value is applied to "/" after pivot.
-    @Test(arguments: [
-        (nil, UInt(MS_SLAVE | MS_REC), UInt(0)),
-        ("rprivate", UInt(MS_PRIVATE | MS_REC), UInt(MS_PRIVATE | MS_REC)),
-        ("private", UInt(MS_PRIVATE | MS_REC), UInt(MS_PRIVATE)),
-        ("rslave", UInt(MS_SLAVE | MS_REC), UInt(MS_SLAVE | MS_REC)),
-        ("shared", UInt(MS_PRIVATE | MS_REC), UInt(MS_SHARED)),
-        ("rshared", UInt(MS_PRIVATE | MS_REC), UInt(MS_SHARED | MS_REC)),
-    ] as [(String?, UInt, UInt)])
+    @Test(
+        arguments: [
+            (nil, UInt(MS_SLAVE | MS_REC), UInt(0)),
+            ("rprivate", UInt(MS_PRIVATE | MS_REC), UInt(MS_PRIVATE | MS_REC)),
+            ("private", UInt(MS_PRIVATE | MS_REC), UInt(MS_PRIVATE)),
+            ("rslave", UInt(MS_SLAVE | MS_REC), UInt(MS_SLAVE | MS_REC)),
+            ("shared", UInt(MS_PRIVATE | MS_REC), UInt(MS_SHARED)),
+            ("rshared", UInt(MS_PRIVATE | MS_REC), UInt(MS_SHARED | MS_REC))
+        ] as [(String?, UInt, UInt)])
     func rootfsPropagation(_ value: String?, _ root: UInt, _ final: UInt) throws {
         let p = try Self.plan(Self.spec(namespaces: ["mount"]) { $0.rootfsPropagation = value })
         #expect(p.rootPropagation == root)
@@ -276,16 +298,17 @@ import Testing
     // MARK: process
 
     @Test func processBasics() throws {
-        let process = Process(user: User(uid: 1000, gid: 1001, umask: 0o22, additionalGids: [5, 6]),
-                              args: ["sh", "-c", "true"], env: ["PATH=/a", "X=1", "PATH=/b:/c", "HOME=/h"],
-                              noNewPrivileges: true, oomScoreAdj: 100)
+        let process = Process(
+            user: User(uid: 1000, gid: 1001, umask: 0o22, additionalGids: [5, 6]),
+            args: ["sh", "-c", "true"], env: ["PATH=/a", "X=1", "PATH=/b:/c", "HOME=/h"],
+            noNewPrivileges: true, oomScoreAdj: 100)
         let p = try Self.plan(Self.spec(process: process))
         #expect(p.argv == ["sh", "-c", "true"])
         #expect(p.cwd == "/")
         #expect(p.uid == 1000 && p.gid == 1001)
         #expect(p.groups == [5, 6])
         #expect(p.umask == 0o22)
-        #expect(p.pathEnv == "/b:/c")   // the last PATH wins, as in execve's environment
+        #expect(p.pathEnv == "/b:/c")  // the last PATH wins, as in execve's environment
         #expect(p.env == ["PATH=/a", "X=1", "PATH=/b:/c", "HOME=/h"])
         #expect(p.noNewPrivileges)
         #expect(p.oomScoreAdj == 100)
@@ -297,13 +320,14 @@ import Testing
         let t = try TempDir()
         try t.file("rootfs/etc/passwd", "root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000::/home/user:/bin/sh\nnohome:x:7:7::::\n")
         func home(_ uid: UInt32, env: [String] = ["PATH=/bin"]) throws -> [String] {
-            let p = try Self.plan(Self.spec(namespaces: ["mount"], process: Process(user: User(uid: uid), args: ["/bin/true"], env: env)), bundle: t.path)
+            let p = try Self.plan(
+                Self.spec(namespaces: ["mount"], process: Process(user: User(uid: uid), args: ["/bin/true"], env: env)), bundle: t.path)
             return p.env.filter { $0.hasPrefix("HOME=") }
         }
         #expect(try home(0) == ["HOME=/root"])
         #expect(try home(1000) == ["HOME=/home/user"])
-        #expect(try home(7) == ["HOME=/"])       // empty home field
-        #expect(try home(4242) == ["HOME=/"])    // no entry: runc's default
+        #expect(try home(7) == ["HOME=/"])  // empty home field
+        #expect(try home(4242) == ["HOME=/"])  // no entry: runc's default
         #expect(try home(1000, env: ["HOME=/mine"]) == ["HOME=/mine"])
     }
 
@@ -318,9 +342,10 @@ import Testing
     }
 
     @Test func capabilitiesBecomeBitMasks() throws {
-        let caps = LinuxCapabilities(bounding: ["CAP_KILL", "CAP_NET_BIND_SERVICE", "CAP_CHECKPOINT_RESTORE"],
-                                     effective: ["CAP_CHOWN"], inheritable: [], permitted: ["CAP_KILL", "CAP_SYS_ADMIN"],
-                                     ambient: nil)
+        let caps = LinuxCapabilities(
+            bounding: ["CAP_KILL", "CAP_NET_BIND_SERVICE", "CAP_CHECKPOINT_RESTORE"],
+            effective: ["CAP_CHOWN"], inheritable: [], permitted: ["CAP_KILL", "CAP_SYS_ADMIN"],
+            ambient: nil)
         let p = try Self.plan(Self.spec(process: Process(args: ["/bin/true"], capabilities: caps)))
         let c = try #require(p.capabilities)
         #expect(c.bounding == (1 << 5) | (1 << 10) | (1 << 40))
@@ -331,10 +356,14 @@ import Testing
     }
 
     @Test func rlimitsBecomeResourceNumbers() throws {
-        let p = try Self.plan(Self.spec(process: Process(args: ["/bin/true"], rlimits: [
-            POSIXRlimit(type: "RLIMIT_NOFILE", hard: 2048, soft: 1024),
-            POSIXRlimit(type: "RLIMIT_CORE", hard: 0, soft: 0),
-        ])))
+        let p = try Self.plan(
+            Self.spec(
+                process: Process(
+                    args: ["/bin/true"],
+                    rlimits: [
+                        POSIXRlimit(type: "RLIMIT_NOFILE", hard: 2048, soft: 1024),
+                        POSIXRlimit(type: "RLIMIT_CORE", hard: 0, soft: 0)
+                    ])))
         #expect(p.rlimits.map(\.resource) == [Int32(RLIMIT_NOFILE.rawValue), Int32(RLIMIT_CORE.rawValue)])
         #expect(p.rlimits.map(\.soft) == [1024, 0])
         #expect(p.rlimits.map(\.hard) == [2048, 0])
@@ -349,18 +378,25 @@ import Testing
     // MARK: cgroup mounts
 
     @Test func cgroupV2MountBindsTheContainersDirectory() {
-        let mounts = CgroupMountPlanner.plan(target: "/r/sys/fs/cgroup", dest: "/sys/fs/cgroup", flags: UInt(MS_RDONLY | MS_NOSUID),
-                                             hierarchies: [.init(name: "", hostPath: "/sys/fs/cgroup/c1")])
-        #expect(mounts == [LaunchPlan.PlannedMount(source: "/sys/fs/cgroup/c1", target: "/r/sys/fs/cgroup", dest: "/sys/fs/cgroup", fstype: nil,
-                                                   data: nil, flags: UInt(MS_BIND | MS_REC),
-                                                   remountFlags: UInt(MS_RDONLY | MS_NOSUID))])
+        let mounts = CgroupMountPlanner.plan(
+            target: "/r/sys/fs/cgroup", dest: "/sys/fs/cgroup", flags: UInt(MS_RDONLY | MS_NOSUID),
+            hierarchies: [.init(name: "", hostPath: "/sys/fs/cgroup/c1")])
+        #expect(
+            mounts == [
+                LaunchPlan.PlannedMount(
+                    source: "/sys/fs/cgroup/c1", target: "/r/sys/fs/cgroup", dest: "/sys/fs/cgroup", fstype: nil,
+                    data: nil, flags: UInt(MS_BIND | MS_REC),
+                    remountFlags: UInt(MS_RDONLY | MS_NOSUID))
+            ])
     }
 
     @Test func cgroupV1MountIsATmpfsOfBindsMadeReadOnlyLast() {
-        let mounts = CgroupMountPlanner.plan(target: "/r/sys/fs/cgroup", dest: "/sys/fs/cgroup", flags: UInt(MS_RDONLY), hierarchies: [
-            .init(name: "memory", hostPath: "/sys/fs/cgroup/memory/c1"),
-            .init(name: "cpu,cpuacct", hostPath: "/sys/fs/cgroup/cpu,cpuacct/c1"),
-        ])
+        let mounts = CgroupMountPlanner.plan(
+            target: "/r/sys/fs/cgroup", dest: "/sys/fs/cgroup", flags: UInt(MS_RDONLY),
+            hierarchies: [
+                .init(name: "memory", hostPath: "/sys/fs/cgroup/memory/c1"),
+                .init(name: "cpu,cpuacct", hostPath: "/sys/fs/cgroup/cpu,cpuacct/c1")
+            ])
         #expect(mounts.map(\.target) == ["/r/sys/fs/cgroup", "/r/sys/fs/cgroup/memory", "/r/sys/fs/cgroup/cpu,cpuacct", "/r/sys/fs/cgroup"])
         #expect(mounts.map(\.dest) == ["/sys/fs/cgroup", "/sys/fs/cgroup/memory", "/sys/fs/cgroup/cpu,cpuacct", "/sys/fs/cgroup"])
         #expect(mounts[0].fstype == "tmpfs")

@@ -9,7 +9,7 @@ import Testing
         #expect(!Rootless.inUserNamespace(uidMap: "         0          0 4294967295\n"))
         #expect(Rootless.inUserNamespace(uidMap: "         0       1001          1\n         1    3100000      65536\n"))
         #expect(Rootless.inUserNamespace(uidMap: "0 0 65536\n"))
-        #expect(Rootless.inUserNamespace(uidMap: ""))   // an empty map: a namespace not set up yet
+        #expect(Rootless.inUserNamespace(uidMap: ""))  // an empty map: a namespace not set up yet
         #expect(!Rootless.inUserNamespace(uidMap: nil))
     }
 
@@ -22,7 +22,9 @@ import Testing
         // uid 0 in a user namespace (rootless podman): $XDG_RUNTIME_DIR/runtime.
         #expect(Rootless.defaultStateRoot(euid: 0, inUserNamespace: true, environment: Self.env(xdg)) == "/run/user/1001/runtime")
         // … unless USER=root says it is root inside a container, or there is no XDG_RUNTIME_DIR.
-        #expect(Rootless.defaultStateRoot(euid: 0, inUserNamespace: true, environment: Self.env(xdg.merging(["USER": "root"]) { $1 })) == "/run/runtime")
+        #expect(
+            Rootless.defaultStateRoot(euid: 0, inUserNamespace: true, environment: Self.env(xdg.merging(["USER": "root"]) { $1 }))
+                == "/run/runtime")
         #expect(Rootless.defaultStateRoot(euid: 0, inUserNamespace: true, environment: Self.env([:])) == "/run/runtime")
         #expect(Rootless.defaultStateRoot(euid: 1001, inUserNamespace: true, environment: Self.env(xdg)) == "/run/user/1001/runtime")
         #expect(Rootless.defaultStateRoot(euid: 1001, inUserNamespace: true, environment: Self.env([:])) == "/tmp/runtime-1001")

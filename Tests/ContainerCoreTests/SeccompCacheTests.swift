@@ -53,7 +53,7 @@ import Testing
         #expect(SeccompCache.filter(in: [1, 2, 3], key: key) == nil)
         #expect(SeccompCache.filter(in: [UInt8](repeating: 0, count: 8) + [1, 2, 3], key: key) == nil)
         let length = (0..<8).map { UInt8(truncatingIfNeeded: key.count >> (8 * $0)) }
-        #expect(SeccompCache.filter(in: length + key + [1, 2, 3], key: key) == nil)   // not whole instructions
+        #expect(SeccompCache.filter(in: length + key + [1, 2, 3], key: key) == nil)  // not whole instructions
         #expect(SeccompCache.filter(in: length + key + [UInt8](repeating: 7, count: 16), key: key)?.count == 16)
     }
 
@@ -61,7 +61,7 @@ import Testing
         let t = try TempDir()
         let cache = SeccompCache(directory: t.path + "/cache/seccomp")
         let expected = try SeccompCompiler.compile(Self.profile).filter
-        _ = try cache.compiled(Self.profile)   // creates the directory and the entry
+        _ = try cache.compiled(Self.profile)  // creates the directory and the entry
         // Someone else could now have replaced the entry: plant a wrong filter, open the dir up.
         let entry = cache.directory + "/" + SeccompCache.hash(Self.key(Self.profile)) + ".bpf"
         let key = Self.key(Self.profile)

@@ -17,8 +17,10 @@ import Testing
     /// and 252 on i386, is the highest named); mkdir named and denied.
     static let profile = LinuxSeccomp(
         defaultAction: "SCMP_ACT_ERRNO", architectures: ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
-        syscalls: [LinuxSyscall(names: ["read", "write", "close", "exit_group"], action: "SCMP_ACT_ALLOW"),
-                   LinuxSyscall(names: ["mkdir"], action: "SCMP_ACT_ERRNO", errnoRet: UInt(EPERM))])
+        syscalls: [
+            LinuxSyscall(names: ["read", "write", "close", "exit_group"], action: "SCMP_ACT_ALLOW"),
+            LinuxSyscall(names: ["mkdir"], action: "SCMP_ACT_ERRNO", errnoRet: UInt(EPERM))
+        ])
 
     static func run(_ profile: LinuxSeccomp, arch: UInt32, nr: UInt32) throws -> UInt32 {
         let filter = try SeccompCompiler.compile(profile).filter
@@ -27,21 +29,21 @@ import Testing
 
     @Test func newerSyscallsGetENOSYSNamedOnesKeepTheirAction() throws {
         let p = Self.profile
-        #expect(try Self.run(p, arch: Self.x8664, nr: 0) == Self.allow)            // read
-        #expect(try Self.run(p, arch: Self.x8664, nr: 231) == Self.allow)          // exit_group, the highest
-        #expect(try Self.run(p, arch: Self.x8664, nr: 83) == Self.eperm)           // mkdir, named and denied
-        #expect(try Self.run(p, arch: Self.x8664, nr: 39) == Self.eperm)           // getpid: unnamed but older
+        #expect(try Self.run(p, arch: Self.x8664, nr: 0) == Self.allow)  // read
+        #expect(try Self.run(p, arch: Self.x8664, nr: 231) == Self.allow)  // exit_group, the highest
+        #expect(try Self.run(p, arch: Self.x8664, nr: 83) == Self.eperm)  // mkdir, named and denied
+        #expect(try Self.run(p, arch: Self.x8664, nr: 39) == Self.eperm)  // getpid: unnamed but older
         #expect(try Self.run(p, arch: Self.x8664, nr: 232) == Self.enosys)
-        #expect(try Self.run(p, arch: Self.x8664, nr: 435) == Self.enosys)         // clone3
-        #expect(try Self.run(p, arch: Self.x8664, nr: 0xffff_ffff) == Self.enosys) // syscall(-1)
+        #expect(try Self.run(p, arch: Self.x8664, nr: 435) == Self.enosys)  // clone3
+        #expect(try Self.run(p, arch: Self.x8664, nr: 0xffff_ffff) == Self.enosys)  // syscall(-1)
     }
 
     @Test func eachArchitectureHasItsOwnHighest() throws {
         let p = Self.profile
-        #expect(try Self.run(p, arch: Self.i386, nr: 252) == Self.allow)           // i386 exit_group
-        #expect(try Self.run(p, arch: Self.i386, nr: 240) == Self.eperm)           // below 252, unnamed
+        #expect(try Self.run(p, arch: Self.i386, nr: 252) == Self.allow)  // i386 exit_group
+        #expect(try Self.run(p, arch: Self.i386, nr: 240) == Self.eperm)  // below 252, unnamed
         #expect(try Self.run(p, arch: Self.i386, nr: 253) == Self.enosys)
-        #expect(try Self.run(p, arch: Self.x8664, nr: Self.x32Bit | 1) == Self.allow)   // x32 write
+        #expect(try Self.run(p, arch: Self.x8664, nr: Self.x32Bit | 1) == Self.allow)  // x32 write
         #expect(try Self.run(p, arch: Self.x8664, nr: Self.x32Bit | 100) == Self.eperm)
         #expect(try Self.run(p, arch: Self.x8664, nr: Self.x32Bit | 450) == Self.enosys)
         // An architecture outside the profile still gets libseccomp's bad-arch action.
@@ -68,12 +70,17 @@ import Testing
     /// runc refuses SCMP_ACT_NOTIFY on `write`; we also need `sendmsg` (READY) unnotified.
     @Test func notifyOnRuntimeSyscallsIsRefusedWithThePath() {
         for name in ["write", "sendmsg"] {
-            let p = LinuxSeccomp(defaultAction: "SCMP_ACT_ALLOW", listenerPath: "/run/agent.sock",
-                                 syscalls: [LinuxSyscall(names: ["mkdir"], action: "SCMP_ACT_ERRNO"),
-                                            LinuxSyscall(names: ["openat", name], action: "SCMP_ACT_NOTIFY")])
+            let p = LinuxSeccomp(
+                defaultAction: "SCMP_ACT_ALLOW", listenerPath: "/run/agent.sock",
+                syscalls: [
+                    LinuxSyscall(names: ["mkdir"], action: "SCMP_ACT_ERRNO"),
+                    LinuxSyscall(names: ["openat", name], action: "SCMP_ACT_NOTIFY")
+                ])
             #expect(throws: RuntimeError.self) { try SeccompCompiler.compile(p) }
             do { try SeccompCompiler.check(p) } catch {
-                #expect(String(describing: error).hasPrefix("config.json: linux.seccomp.syscalls[1].names[1]: SCMP_ACT_NOTIFY cannot be used for \"\(name)\""))
+                #expect(
+                    String(describing: error).hasPrefix(
+                        "config.json: linux.seccomp.syscalls[1].names[1]: SCMP_ACT_NOTIFY cannot be used for \"\(name)\""))
             }
         }
     }

@@ -23,7 +23,7 @@ import Testing
         #expect(try Signals.parse("9") == 9)
         #expect(try Signals.parse("15") == 15)
         #expect(try Signals.parse("64") == 64)
-        #expect(try Signals.parse("0") == 0)   // kill <id> 0: the liveness probe (issue 13 #9)
+        #expect(try Signals.parse("0") == 0)  // kill <id> 0: the liveness probe (issue 13 #9)
     }
 
     @Test func realtimeSignals() throws {
@@ -36,10 +36,12 @@ import Testing
         #expect(try Signals.parse("RTMAX-30") == 34)
     }
 
-    @Test(arguments: ["", "FOO", "SIG", "SIGFOO", "65", "-9", "9x", "RTMIN+31", "RTMIN-1", "RTMAX+1", "RTMIN+x",
-                      // issue 10 §5: these trapped (Int32 overflow) instead of failing
-                      "RTMIN+2147483647", "RTMAX-2147483648", "SIGRTMIN+9223372036854775807", "99999999999999999999",
-                      "RTMIN3", "RTMIN++3", "+9", "٣"])
+    @Test(arguments: [
+        "", "FOO", "SIG", "SIGFOO", "65", "-9", "9x", "RTMIN+31", "RTMIN-1", "RTMAX+1", "RTMIN+x",
+        // issue 10 §5: these trapped (Int32 overflow) instead of failing
+        "RTMIN+2147483647", "RTMAX-2147483648", "SIGRTMIN+9223372036854775807", "99999999999999999999",
+        "RTMIN3", "RTMIN++3", "+9", "٣"
+    ])
     func invalid(_ text: String) {
         let error = #expect(throws: RuntimeError.self) { try Signals.parse(text) }
         #expect(error?.description.contains("\"\(text)\"") == true)

@@ -88,9 +88,10 @@ import Testing
         let escaped = raw.replacingOccurrences(of: "\"hooks\"", with: "\"\\u0068ooks\"")
         // Written as create would have: config first, then state.json with its digest.
         let record = try store.load("c1")
-        let rewritten = ContainerRecord(ociVersion: record.ociVersion, id: "c1", pid: 0, startTime: 0, bundle: record.bundle,
-                                        rootfs: record.rootfs, created: record.created, owner: record.owner, annotations: nil,
-                                        cgroup: nil, config: StoredConfig(bytes: Array(escaped.utf8), spec: spec))
+        let rewritten = ContainerRecord(
+            ociVersion: record.ociVersion, id: "c1", pid: 0, startTime: 0, bundle: record.bundle,
+            rootfs: record.rootfs, created: record.created, owner: record.owner, annotations: nil,
+            cgroup: nil, config: StoredConfig(bytes: Array(escaped.utf8), spec: spec))
         try store.save(rewritten)
         let loaded = try store.load("c1")
         #expect(try loaded.hooks()?.poststop?.map(\.path) == ["/bin/true"])
@@ -125,6 +126,6 @@ import Testing
         try Self.write(store.statePath("bad"), "{garbled")
         let byID = Dictionary(uniqueKeysWithValues: runtime.list().map { ($0.id, $0.status) })
         #expect(byID["bad"] == ContainerRuntime.brokenStatus)
-        #expect(byID["good"] == "creating")   // pid 0 on record
+        #expect(byID["good"] == "creating")  // pid 0 on record
     }
 }

@@ -8,9 +8,10 @@ import TestSupport
 /// `<root>/<id>/state.json`: atomic writes, and a flock that serialises commands on one id only.
 @Suite struct StateStoreTests {
     static func record(_ id: String, pid: Int32 = 0) -> ContainerRecord {
-        ContainerRecord(ociVersion: "1.2.0", id: id, pid: pid, startTime: 42, bundle: "/b/\(id)", rootfs: "/b/\(id)/rootfs",
-                        created: "2024-01-02T03:04:05.000000006Z", owner: "root", annotations: ["a": "b"], cgroup: nil,
-                        spec: Spec(process: Process(args: ["/bin/sh"]), root: Root(path: "rootfs"), hostname: "h"))
+        ContainerRecord(
+            ociVersion: "1.2.0", id: id, pid: pid, startTime: 42, bundle: "/b/\(id)", rootfs: "/b/\(id)/rootfs",
+            created: "2024-01-02T03:04:05.000000006Z", owner: "root", annotations: ["a": "b"], cgroup: nil,
+            spec: Spec(process: Process(args: ["/bin/sh"]), root: Root(path: "rootfs"), hostname: "h"))
     }
 
     @Test func saveLoadRoundTrip() throws {
@@ -42,12 +43,12 @@ import TestSupport
         #expect(try store.load("c1").pid == 7)
         var st = stat()
         #expect(stat(store.directory("c1") + "/state.json", &st) == 0)
-        #expect(st.st_mode & 0o077 == 0)   // state is private to the runtime's user
+        #expect(st.st_mode & 0o077 == 0)  // state is private to the runtime's user
     }
 
     @Test func createDirectoryOnAnExistingIdFails() throws {
         let t = try TempDir()
-        let store = StateStore(root: t.path + "/a/b")   // missing parents are made
+        let store = StateStore(root: t.path + "/a/b")  // missing parents are made
         _ = try store.createDirectory("c1")
         let error = #expect(throws: RuntimeError.self) { _ = try store.createDirectory("c1") }
         #expect(error?.description.contains("already exists") == true)
@@ -97,7 +98,7 @@ import TestSupport
             acquired.set(lock != nil)
         }
         thread.start()
-        usleep(150_000)   // long enough for an unblocked flock to return
+        usleep(150_000)  // long enough for an unblocked flock to return
         #expect(!acquired.isSet)
         first = nil
         #expect(eventually { acquired.isSet })

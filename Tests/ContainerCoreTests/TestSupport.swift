@@ -40,4 +40,3 @@ final class TempDir {
         guard Glibc.symlink(target, path + "/" + rel) == 0 else { throw RuntimeError.errno("symlink \(rel)") }
     }
 }
-

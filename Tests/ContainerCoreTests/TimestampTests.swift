@@ -22,7 +22,7 @@ import Testing
         let a = Timestamp.now()
         let b = Timestamp.now()
         #expect(a.count == 30 && b.count == 30)
-        #expect(a <= b)   // fixed width: string order is time order
+        #expect(a <= b)  // fixed width: string order is time order
     }
 }
 
@@ -34,7 +34,8 @@ import Testing
         var tm = tm()
         gmtime_r(&t, &tm)
         func p(_ v: Int32, _ w: Int) -> String { let s = String(v); return String(repeating: "0", count: w - s.count) + s }
-        let expected = "\(p(tm.tm_year + 1900, 4))-\(p(tm.tm_mon + 1, 2))-\(p(tm.tm_mday, 2))T"
+        let expected =
+            "\(p(tm.tm_year + 1900, 4))-\(p(tm.tm_mon + 1, 2))-\(p(tm.tm_mday, 2))T"
             + "\(p(tm.tm_hour, 2)):\(p(tm.tm_min, 2)):\(p(tm.tm_sec, 2)).000000042Z"
         #expect(Timestamp.format(seconds: seconds, nanoseconds: 42) == expected)
     }

@@ -10,18 +10,19 @@ import TestSupport
 /// cgroup directory in any hierarchy, no state directory, no container process.
 @Suite(.serialized) struct CgroupLifecycleTests {
     enum Cycle: CaseIterable {
-        case createDelete        // created → delete --force
-        case createStartDelete   // running → delete --force
-        case createKillDelete    // created, init killed → stopped → delete
-        case shortLived          // start /bin/true → stopped → delete
-        case detachedKill        // run -d, kill -9 → stopped → delete
-        case foreground          // run /bin/true: run deletes it itself
-        case pausedForce         // run -d, pause → delete --force
-        case killedCreate        // create SIGKILLed after a random delay; cleaned up at the end
+        case createDelete  // created → delete --force
+        case createStartDelete  // running → delete --force
+        case createKillDelete  // created, init killed → stopped → delete
+        case shortLived  // start /bin/true → stopped → delete
+        case detachedKill  // run -d, kill -9 → stopped → delete
+        case foreground  // run /bin/true: run deletes it itself
+        case pausedForce  // run -d, pause → delete --force
+        case killedCreate  // create SIGKILLed after a random delay; cleaned up at the end
     }
 
-    @Test(.enabled(if: CgroupTestSupport.ready, "needs root, the runtime binary (RUNTIME_BINARY) and bundles/hello/rootfs"),
-          .timeLimit(.minutes(3)))
+    @Test(
+        .enabled(if: CgroupTestSupport.ready, "needs root, the runtime binary (RUNTIME_BINARY) and bundles/hello/rootfs"),
+        .timeLimit(.minutes(3)))
     func noLeaksAfterMixedCyclesAndKilledCreates() throws {
         let fixture = try CgroupLeakFixture()
         defer { fixture.cleanUp() }
@@ -29,19 +30,22 @@ import TestSupport
         CgroupTestLog.stderr("leak test: seed \(fixture.seed) (CGLEAK_SEED=\(fixture.seed) replays it), tag \(fixture.tag)\n")
 
         let started = CgroupTestSupport.nowNanos()
-        var createNanos: Int64 = 20_000_000   // running average of a full `create`, for the kill delays
+        var createNanos: Int64 = 20_000_000  // running average of a full `create`, for the kill delays
         var failures: [String] = []
         var killedCreates = 0
         for n in 0..<200 {
             let id = fixture.prefix + String(n)
             fixture.ids.append(id)
             // A quarter of the cycles kill a `create`; the rest spread over the other kinds.
-            let cycle: Cycle = rng.next() % 4 == 0 ? .killedCreate
+            let cycle: Cycle =
+                rng.next() % 4 == 0
+                ? .killedCreate
                 : Cycle.allCases.filter { $0 != .killedCreate }.randomElement(using: &rng)!
             // Half the containers at an absolute cgroupsPath (below a parent the first one
             // makes), half at the default (the id, below the runtime's own cgroup).
-            let sleeper = try fixture.makeBundle(id, args: ["/bin/sleep", "30"],
-                                                 cgroupsPath: Bool.random(using: &rng) ? "/\(fixture.parentCgroup)/\(id)" : nil)
+            let sleeper = try fixture.makeBundle(
+                id, args: ["/bin/sleep", "30"],
+                cgroupsPath: Bool.random(using: &rng) ? "/\(fixture.parentCgroup)/\(id)" : nil)
             func step(_ args: [String]) {
                 let rc = fixture.runtime(args)
                 if rc != 0 { failures.append("cycle \(n) \(cycle): `\(args.joined(separator: " "))` exited \(rc)") }
@@ -127,7 +131,10 @@ final class CgroupLeakFixture {
 
     init() throws {
         binary = CgroupTestSupport.runtimeBinary!
-        binaryRealPath = realpath(binary, nil).map { p in defer { free(p) }; return String(cString: p) } ?? binary
+        binaryRealPath =
+            realpath(binary, nil).map { p in
+                defer { free(p) }; return String(cString: p)
+            } ?? binary
         var clock = timespec()
         clock_gettime(CLOCK_REALTIME, &clock)
         if let env = getenv("CGLEAK_SEED"), let s = UInt64(String(cString: env)) {
@@ -152,27 +159,27 @@ final class CgroupLeakFixture {
         let argv = args.map { "\"\($0)\"" }.joined(separator: ", ")
         let cgroups = cgroupsPath.map { "\"cgroupsPath\": \"\($0)\"," } ?? ""
         let config = """
-        {
-          "ociVersion": "1.2.0",
-          "process": {
-            "user": {"uid": 0, "gid": 0},
-            "args": [\(argv)],
-            "env": ["PATH=/bin", "CGLEAK_TAG=\(tag)"],
-            "cwd": "/"
-          },
-          "root": {"path": "\(CgroupTestSupport.rootfs)", "readonly": true},
-          "hostname": "cgleak",
-          "mounts": [
-            {"destination": "/proc", "type": "proc", "source": "proc"},
-            {"destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "mode=755", "size=1m"]}
-          ],
-          "linux": {
-            \(cgroups)
-            "resources": {"devices": [{"allow": false, "access": "rwm"}], "pids": {"limit": 64}},
-            "namespaces": [{"type": "pid"}, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"}]
-          }
-        }
-        """
+            {
+              "ociVersion": "1.2.0",
+              "process": {
+                "user": {"uid": 0, "gid": 0},
+                "args": [\(argv)],
+                "env": ["PATH=/bin", "CGLEAK_TAG=\(tag)"],
+                "cwd": "/"
+              },
+              "root": {"path": "\(CgroupTestSupport.rootfs)", "readonly": true},
+              "hostname": "cgleak",
+              "mounts": [
+                {"destination": "/proc", "type": "proc", "source": "proc"},
+                {"destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "mode=755", "size=1m"]}
+              ],
+              "linux": {
+                \(cgroups)
+                "resources": {"devices": [{"allow": false, "access": "rwm"}], "pids": {"limit": 64}},
+                "namespaces": [{"type": "pid"}, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"}]
+              }
+            }
+            """
         try FileIO.write(dir + "/config.json", Array(config.utf8), flags: O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC)
         return dir
     }
@@ -199,10 +206,16 @@ final class CgroupLeakFixture {
         return CgroupTestSupport.processes { pid in
             if pid == me { return false }
             if let env = FileIO.read("/proc/\(pid)/environ"),
-               env.split(separator: 0).contains(where: { $0.elementsEqual(marker) }) { return true }
+                env.split(separator: 0).contains(where: { $0.elementsEqual(marker) })
+            {
+                return true
+            }
             if let cg = FileIO.readString("/proc/\(pid)/cgroup"), cg.contains("/" + prefix) { return true }
             if CgroupTestSupport.readLink("/proc/\(pid)/exe") == binaryRealPath,
-               let cmd = FileIO.readString("/proc/\(pid)/cmdline"), cmd.contains(stateRoot) { return true }
+                let cmd = FileIO.readString("/proc/\(pid)/cmdline"), cmd.contains(stateRoot)
+            {
+                return true
+            }
             return false
         }
     }
@@ -276,7 +289,7 @@ final class CgroupLeakFixture {
             pids: LinuxPids(limit: 20))
         let merged = ResourceMerge.merge(stored, LinuxResources(memory: LinuxMemory(limit: 150), cpu: LinuxCPU(cpus: "")))
         #expect(merged.memory == LinuxMemory(limit: 150, swap: 200))
-        #expect(merged.cpu == LinuxCPU(shares: 512, cpus: "0"))     // "" leaves cpus alone, as in runc
+        #expect(merged.cpu == LinuxCPU(shares: 512, cpus: "0"))  // "" leaves cpus alone, as in runc
         #expect(merged.pids == LinuxPids(limit: 20))
         #expect(merged.devices == stored.devices)
         // runc: a pids limit of 0 changes nothing; unlimited memory without swap means unlimited swap.

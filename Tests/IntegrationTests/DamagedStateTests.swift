@@ -81,7 +81,7 @@ extension Lifecycle {
             record = try f.runtime.store.load(id)
             let cgroup = record.cgroup
             record.cgroup = nil
-            record.pid = bystander   // same pid, but the recorded start time is the old process's
+            record.pid = bystander  // same pid, but the recorded start time is the old process's
             try f.runtime.store.save(record)
             _ = lock
             // SIGKILL: a mask the test process passes on cannot hide a delivery.
@@ -98,9 +98,10 @@ extension Lifecycle {
             let f = try ContainerFixture(args: ["/bin/sleep", "30"])
             let (id, record) = try running(f, "pardel")
             let errors = Results<String>()
-            #expect(onThreads(4) { _ in
-                do { try f.runtime.delete(id: id, force: true) } catch { errors.append("\(error)") }
-            })
+            #expect(
+                onThreads(4) { _ in
+                    do { try f.runtime.delete(id: id, force: true) } catch { errors.append("\(error)") }
+                })
             #expect(errors.all == [])
             #expect(!ProcStat.isRunning(pid: record.pid, startTime: record.startTime))
             #expect(!FileIO.exists(f.runtime.store.directory(id)))

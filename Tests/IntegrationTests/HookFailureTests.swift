@@ -45,8 +45,9 @@ extension Lifecycle {
                 in=$(readlink /proc/$$/fd/0); for fd in /proc/$$/fd/*; do n=${fd##*/}; \
                 [ "$n" != 0 ] && [ "$(readlink $fd)" = "$in" ] && echo "leak $n"; done; echo checked
                 """
-            f.spec.hooks = Hooks(prestart: [Self.sh("{ \(script); } > \(f.out)/prestart")],
-                                 poststart: [Self.sh("{ \(script); } > \(f.out)/poststart")])
+            f.spec.hooks = Hooks(
+                prestart: [Self.sh("{ \(script); } > \(f.out)/prestart")],
+                poststart: [Self.sh("{ \(script); } > \(f.out)/poststart")])
             try f.writeSpec()
             let id = f.newID("hookfds")
             try f.create(id)

@@ -92,7 +92,7 @@ extension Lifecycle {
                 ("kill", { try f.runtime.kill(id: id, signal: 0) }),
                 ("start", { try f.runtime.start(id: id) }),
                 ("delete", { try f.runtime.delete(id: id) }),
-                ("delete --force", { try f.runtime.delete(id: id, force: true) }),
+                ("delete --force", { try f.runtime.delete(id: id, force: true) })
             ]
             for withState in [false, true] {
                 for (name, command) in commands {

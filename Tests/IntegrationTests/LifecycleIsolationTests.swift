@@ -49,7 +49,7 @@ extension Lifecycle {
             try f.writeSpec()
 
             let id = f.newID("stacked")
-            _ = try? f.create(id)   // failing is fine; touching the host is not
+            _ = try? f.create(id)  // failing is fine; touching the host is not
             #expect(FileIO.listDirectory(hostTarget) == [], "created on the host: \(FileIO.listDirectory(hostTarget))")
         }
 

@@ -43,7 +43,7 @@ extension Lifecycle {
             if writable >= 0 { close(writable) }
             #expect(writable < 0, "the init's executable opened for writing")
             #expect(eventually { f.status(id) == "stopped" })
-            #expect(try f.runtime.state(id: id).pid == 0)   // runc reports no pid once stopped
+            #expect(try f.runtime.state(id: id).pid == 0)  // runc reports no pid once stopped
 
             // A stopped container is deleted without force; its state and cgroups go with it.
             try f.runtime.delete(id: id)
@@ -136,9 +136,10 @@ extension Lifecycle {
             try f.create(bystander)
             let errors = Results<String>()
             try withExtendedLifetime(f.runtime.store.lock(bystander)) {
-                #expect(onThreads(4) { i in
-                    do { try f.create(ids[i]) } catch { errors.append("\(ids[i]): \(error)") }
-                })
+                #expect(
+                    onThreads(4) { i in
+                        do { try f.create(ids[i]) } catch { errors.append("\(ids[i]): \(error)") }
+                    })
             }
             #expect(errors.all == [])
             #expect(ids.map { f.status($0) } == Array(repeating: "created", count: 4))
@@ -149,9 +150,10 @@ extension Lifecycle {
             let f = try ContainerFixture(args: ["/bin/true"])
             let id = f.newID("same")
             let errors = Results<String>()
-            #expect(onThreads(3) { _ in
-                do { try f.create(id) } catch { errors.append("\(error)") }
-            })
+            #expect(
+                onThreads(3) { _ in
+                    do { try f.create(id) } catch { errors.append("\(error)") }
+                })
             #expect(errors.all.count == 2)
             #expect(errors.all.allSatisfy { $0.contains("already exists") })
             #expect(f.status(id) == "created")

@@ -37,24 +37,28 @@ extension Lifecycle {
         }
 
         @Test func idmappedBindMountShowsHostRootFilesAsRoot() throws {
-            let f = try Self.userNamespaceFixture("stat -c %u /idmapped/owned-by-host-root > /out/idmapped; stat -c %u /plain/owned-by-host-root > /out/plain; touch /idmapped/new")
+            let f = try Self.userNamespaceFixture(
+                "stat -c %u /idmapped/owned-by-host-root > /out/idmapped; stat -c %u /plain/owned-by-host-root > /out/plain; touch /idmapped/new"
+            )
             let volume = f.dir + "/volume"
             #expect(mkdir(volume, 0o755) == 0)
             try FileIO.write(volume + "/owned-by-host-root", Array("x".utf8), flags: O_WRONLY | O_CREAT | O_CLOEXEC)
-            f.spec.mounts?.append(Mount(destination: "/idmapped", type: "bind", source: volume, options: ["rbind"],
-                                        uidMappings: Self.mapping, gidMappings: Self.mapping))
+            f.spec.mounts?.append(
+                Mount(
+                    destination: "/idmapped", type: "bind", source: volume, options: ["rbind"],
+                    uidMappings: Self.mapping, gidMappings: Self.mapping))
             f.spec.mounts?.append(Mount(destination: "/plain", type: "bind", source: volume, options: ["rbind"]))
             try f.writeSpec()
             let id = f.newID("idmap")
             try f.create(id)
             try f.runtime.start(id: id)
             #expect(eventually { f.status(id) == "stopped" })
-            #expect(f.outFile("idmapped") == "0\n")      // host uid 0, seen through the mapping
-            #expect(f.outFile("plain") == "65534\n")     // unmapped without it: the overflow uid
+            #expect(f.outFile("idmapped") == "0\n")  // host uid 0, seen through the mapping
+            #expect(f.outFile("plain") == "65534\n")  // unmapped without it: the overflow uid
             var st = stat()
             #expect(stat(volume + "/new", &st) == 0 && st.st_uid == 0, "a file the container's root makes is host root's")
         }
-    
+
         /// Joining a pod's user namespace while creating the other namespaces (Kubernetes with
         /// user namespaces): the new ones must belong to the joined one, or mounts fail.
         @Test func joinedUserNamespaceOwnsTheNewNamespaces() throws {
@@ -78,8 +82,8 @@ extension Lifecycle {
             try f.runtime.start(id: id)
             #expect(eventually { f.status(id) == "stopped" })
             #expect(f.outFile("map")?.split(separator: " ", omittingEmptySubsequences: true) == ["0", "100000", "65536\n"])
-            #expect(f.outFile("host") == "joiner\n")   // a uts namespace of its own
-            #expect(f.outFile("pid") == "1\n")         // a pid namespace of its own
+            #expect(f.outFile("host") == "joiner\n")  // a uts namespace of its own
+            #expect(f.outFile("pid") == "1\n")  // a pid namespace of its own
         }
     }
 }

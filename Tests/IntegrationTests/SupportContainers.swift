@@ -9,7 +9,7 @@ import TestSupport
 /// The repository (for bundles/hello and bundles/mkrootfs.sh), found from this file's path.
 let repositoryRoot: String = {
     var parts = #filePath.split(separator: "/")
-    parts.removeLast(3)   // Tests/IntegrationTests/<file>
+    parts.removeLast(3)  // Tests/IntegrationTests/<file>
     return "/" + parts.joined(separator: "/")
 }()
 
@@ -137,7 +137,8 @@ func ourChildren() -> [ChildProcess] {
     var children: [ChildProcess] = []
     for entry in FileIO.listDirectory("/proc") {
         guard let pid = Int32(entry), let text = FileIO.readString("/proc/\(pid)/stat"),
-              let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")") else { continue }
+            let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")")
+        else { continue }
         let fields = text[text.index(after: close)...].split(separator: " ")
         guard fields.count > 2, Int32(fields[1]) == me, let state = fields[0].first else { continue }
         let comm = String(text[text.index(after: open)..<close])
@@ -171,7 +172,6 @@ func openFDs(of pid: Int32) -> [Int] {
 }
 
 // MARK: waiting
-
 
 /// Runs `body(0..<n)` on n threads at once (real threads: the bodies block in syscalls);
 /// false if they did not all finish within `seconds`.

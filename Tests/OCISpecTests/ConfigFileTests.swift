@@ -9,29 +9,32 @@ import Testing
     @Test func characterDeviceIsRefusedUnread() throws {
         let bundle = try TempBundle(config: nil)
         #expect(symlink("/dev/zero", bundle.path + "/config.json") == 0)
-        #expect(firstProblem(bundle: bundle.path)
-            == "config.json: cannot read \(bundle.path)/config.json: not a regular file")
+        #expect(
+            firstProblem(bundle: bundle.path)
+                == "config.json: cannot read \(bundle.path)/config.json: not a regular file")
     }
 
     @Test func fifoIsRefusedWithoutWaitingForAWriter() throws {
         let bundle = try TempBundle(config: nil)
         #expect(mkfifo(bundle.path + "/config.json", 0o600) == 0)
-        #expect(firstProblem(bundle: bundle.path)
-            == "config.json: cannot read \(bundle.path)/config.json: not a regular file")
+        #expect(
+            firstProblem(bundle: bundle.path)
+                == "config.json: cannot read \(bundle.path)/config.json: not a regular file")
     }
 
     @Test func directoryIsRefused() throws {
         let bundle = try TempBundle(config: nil)
         #expect(mkdir(bundle.path + "/config.json", 0o700) == 0)
-        #expect(firstProblem(bundle: bundle.path)
-            == "config.json: cannot read \(bundle.path)/config.json: not a regular file")
+        #expect(
+            firstProblem(bundle: bundle.path)
+                == "config.json: cannot read \(bundle.path)/config.json: not a regular file")
     }
 
     @Test func fileLargerThanTheBoundIsRefused() throws {
         let bundle = try TempBundle(config: nil)
         let path = bundle.path + "/config.json"
         #expect(FileManager.default.createFile(atPath: path, contents: Data("{}".utf8)))
-        #expect(truncate(path, off_t(SpecLoader.maxFileSize + 1)) == 0)   // sparse: no disk used
+        #expect(truncate(path, off_t(SpecLoader.maxFileSize + 1)) == 0)  // sparse: no disk used
         #expect(firstProblem(bundle: bundle.path) == "config.json: cannot read \(path): larger than 16 MiB")
     }
 

@@ -33,7 +33,8 @@ import Testing
         #expect(linux.resources?.rdma?["mlx5_1"] == LinuxRdma(hcaHandles: 3, hcaObjects: 10000))
         #expect(linux.resources?.unified?["io.weight"] == "default 100")
         #expect(linux.devices?[0].fileMode == 0o666)
-        #expect(linux.seccomp?.syscalls?[2].args?[0] == LinuxSeccompArg(index: 0, value: 2_114_060_288, valueTwo: 0, op: "SCMP_CMP_MASKED_EQ"))
+        #expect(
+            linux.seccomp?.syscalls?[2].args?[0] == LinuxSeccompArg(index: 0, value: 2_114_060_288, valueTwo: 0, op: "SCMP_CMP_MASKED_EQ"))
         #expect(linux.seccomp?.listenerMetadata == "container=full")
         #expect(linux.timeOffsets?["boottime"] == LinuxTimeOffset(secs: -3600))
         #expect(linux.intelRdt?.schemata == ["L3:0=7f0;1=1f", "MB:0=20;1=70"])
@@ -69,10 +70,12 @@ import Testing
     }
 
     @Test func otherPlatformsAndUnknownKeysAreIgnored() throws {
-        let withExtras = try SpecLoader.decode(Data(#"""
-            {"ociVersion": "1.2.0", "windows": {"layerFolders": 7}, "vm": null, "x": [1, {"y": 2}],
-             "process": {"args": ["sh"], "cwd": "/", "unknown": {"deep": [true]}}}
-            """#.utf8))
+        let withExtras = try SpecLoader.decode(
+            Data(
+                #"""
+                {"ociVersion": "1.2.0", "windows": {"layerFolders": 7}, "vm": null, "x": [1, {"y": 2}],
+                 "process": {"args": ["sh"], "cwd": "/", "unknown": {"deep": [true]}}}
+                """#.utf8))
         #expect(withExtras == Spec(process: Process(args: ["sh"], cwd: "/")))
     }
 
@@ -85,54 +88,71 @@ import Testing
     }
 
     @Test func typeMismatchNamesTheNestedPath() {
-        #expect(decodeError(#"{"process": {"args": ["sh", 1]}}"#)
-            == "config.json: process.args[1]: expected string, found number")
-        #expect(decodeError(#"{"linux": {"namespaces": [{"type": "pid"}, {"type": ["x"]}]}}"#)
-            == "config.json: linux.namespaces[1].type: expected string, found array")
-        #expect(decodeError(#"{"linux": {"resources": {"devices": [{"allow": "yes"}]}}}"#)
-            == "config.json: linux.resources.devices[0].allow: expected boolean, found string")
+        #expect(
+            decodeError(#"{"process": {"args": ["sh", 1]}}"#)
+                == "config.json: process.args[1]: expected string, found number")
+        #expect(
+            decodeError(#"{"linux": {"namespaces": [{"type": "pid"}, {"type": ["x"]}]}}"#)
+                == "config.json: linux.namespaces[1].type: expected string, found array")
+        #expect(
+            decodeError(#"{"linux": {"resources": {"devices": [{"allow": "yes"}]}}}"#)
+                == "config.json: linux.resources.devices[0].allow: expected boolean, found string")
         #expect(decodeError(#"{"process": "sh"}"#) == "config.json: process: expected object, found string")
         #expect(decodeError(#"{"root": {"readonly": 1}}"#) == "config.json: root.readonly: expected boolean, found number")
-        #expect(decodeError(#"{"process": {"user": {"uid": "0", "gid": 0}}}"#)
-            == "config.json: process.user.uid: expected integer, found string")
+        #expect(
+            decodeError(#"{"process": {"user": {"uid": "0", "gid": 0}}}"#)
+                == "config.json: process.user.uid: expected integer, found string")
     }
 
     @Test func mapKeysThatAreNotIdentifiersAreQuoted() {
-        #expect(decodeError(#"{"annotations": {"io.k8s/x": 1}}"#)
-            == #"config.json: annotations["io.k8s/x"]: expected string, found number"#)
-        #expect(decodeError(#"{"linux": {"resources": {"rdma": {"0": {"hcaHandles": "x"}}}}}"#)
-            == #"config.json: linux.resources.rdma["0"].hcaHandles: expected integer, found string"#)
+        #expect(
+            decodeError(#"{"annotations": {"io.k8s/x": 1}}"#)
+                == #"config.json: annotations["io.k8s/x"]: expected string, found number"#)
+        #expect(
+            decodeError(#"{"linux": {"resources": {"rdma": {"0": {"hcaHandles": "x"}}}}}"#)
+                == #"config.json: linux.resources.rdma["0"].hcaHandles: expected integer, found string"#)
     }
 
     @Test func missingRequiredKey() {
-        #expect(decodeError(#"{"linux": {"uidMappings": [{"containerID": 0, "size": 1}]}}"#)
-            == "config.json: linux.uidMappings[0].hostID: required field missing")
-        #expect(decodeError(#"{"hooks": {"poststop": [{"args": []}]}}"#)
-            == "config.json: hooks.poststop[0].path: required field missing")
+        #expect(
+            decodeError(#"{"linux": {"uidMappings": [{"containerID": 0, "size": 1}]}}"#)
+                == "config.json: linux.uidMappings[0].hostID: required field missing")
+        #expect(
+            decodeError(#"{"hooks": {"poststop": [{"args": []}]}}"#)
+                == "config.json: hooks.poststop[0].path: required field missing")
     }
 
     @Test func numbersThatDoNotFitNameTheirPath() {
-        #expect(decodeError(#"{"linux": {"devices": [{"path": "/dev/x", "type": "c", "uid": 4294967296}]}}"#)
-            == "config.json: linux.devices[0].uid: number 4294967296 is out of range 0...4294967295")
-        #expect(decodeError(#"{"process": {"rlimits": [{"type": "RLIMIT_CORE", "hard": -1, "soft": 0}]}}"#)
-            == "config.json: process.rlimits[0].hard: number -1 is out of range 0...18446744073709551615")
-        #expect(decodeError(#"{"linux": {"resources": {"pids": {"limit": 1e30}}}}"#)
-            == "config.json: linux.resources.pids.limit: number 1e30 is out of range -9223372036854775808...9223372036854775807")
+        #expect(
+            decodeError(#"{"linux": {"devices": [{"path": "/dev/x", "type": "c", "uid": 4294967296}]}}"#)
+                == "config.json: linux.devices[0].uid: number 4294967296 is out of range 0...4294967295")
+        #expect(
+            decodeError(#"{"process": {"rlimits": [{"type": "RLIMIT_CORE", "hard": -1, "soft": 0}]}}"#)
+                == "config.json: process.rlimits[0].hard: number -1 is out of range 0...18446744073709551615")
+        #expect(
+            decodeError(#"{"linux": {"resources": {"pids": {"limit": 1e30}}}}"#)
+                == "config.json: linux.resources.pids.limit: number 1e30 is out of range -9223372036854775808...9223372036854775807")
     }
 
     @Test func malformedJSONGivesPosition() {
-        #expect(decodeError("{\"a\": [1, 2}") == "config.json: invalid JSON: expected ',' or ']' after array element, found character '}' at line 1, column 12")
-        #expect(decodeError("{\"a\": \"é\" x}") == "config.json: invalid JSON: expected ',' or '}' after object member, found character 'x' at line 1, column 11")
+        #expect(
+            decodeError("{\"a\": [1, 2}")
+                == "config.json: invalid JSON: expected ',' or ']' after array element, found character '}' at line 1, column 12")
+        #expect(
+            decodeError("{\"a\": \"é\" x}")
+                == "config.json: invalid JSON: expected ',' or '}' after object member, found character 'x' at line 1, column 11")
         #expect(decodeError("{\"a\": \"abc") == "config.json: invalid JSON: unterminated string at line 1, column 7")
         #expect(decodeError("{\"process\": {\"oomScoreAdj\": -}}") == "config.json: invalid JSON: invalid number at line 1, column 30")
-        #expect(decodeError("{\"a\" 1}") == "config.json: invalid JSON: expected ':' after object key, found character '1' at line 1, column 6")
+        #expect(
+            decodeError("{\"a\" 1}") == "config.json: invalid JSON: expected ':' after object key, found character '1' at line 1, column 6")
         #expect(decodeError(String(repeating: "[", count: 600)).map { $0.hasPrefix("config.json: invalid JSON: ") } == true)
     }
 
     @Test func loadReportsUnreadableFileWithAbsolutePath() throws {
         let bundle = try TempBundle(config: nil)
-        #expect(firstProblem(bundle: bundle.path)
-            == "config.json: cannot read \(bundle.path)/config.json: No such file or directory")
+        #expect(
+            firstProblem(bundle: bundle.path)
+                == "config.json: cannot read \(bundle.path)/config.json: No such file or directory")
     }
 
     @Test func absolutePathUsesTheCurrentDirectory() {

@@ -30,10 +30,12 @@ import Testing
         #expect(linux.resources == nil)
         let mounts = try #require(spec.mounts)
         #expect(!mounts.contains { $0.destination == "/sys/fs/cgroup" })
-        #expect(mounts.first { $0.destination == "/sys" }
-            == Mount(destination: "/sys", type: "none", source: "/sys", options: ["rbind", "nosuid", "noexec", "nodev", "ro"]))
-        #expect(mounts.first { $0.destination == "/dev/pts" }?.options
-            == ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"])
+        #expect(
+            mounts.first { $0.destination == "/sys" }
+                == Mount(destination: "/sys", type: "none", source: "/sys", options: ["rbind", "nosuid", "noexec", "nodev", "ro"]))
+        #expect(
+            mounts.first { $0.destination == "/dev/pts" }?.options
+                == ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"])
     }
 
     @Test func rootfulDefaults() {
@@ -45,8 +47,9 @@ import Testing
         #expect(spec.root == Root(path: "rootfs", readonly: true))
         #expect(spec.linux?.namespaces?.map(\.type) == ["pid", "network", "ipc", "uts", "mount", "cgroup"])
         #expect(spec.linux?.resources?.devices == [LinuxDeviceCgroup(allow: false, access: "rwm")])
-        #expect(spec.mounts?.map { $0.destination ?? "" }
-            == ["/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys", "/sys/fs/cgroup"])
+        #expect(
+            spec.mounts?.map { $0.destination ?? "" }
+                == ["/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys", "/sys/fs/cgroup"])
     }
 }
 

@@ -17,7 +17,9 @@ import Testing
         #expect(SemVer.major(of: version) == 1)
     }
 
-    @Test(arguments: ["1", "1.0", "1.x", "v1.0.0", "01.0.0", "1.0.0-", "1.0.0-01", "1.0.0+", "1.0.0-rc..1", "1.0.0.0", "", " 1.0.0", "1.0.0-rc_1"])
+    @Test(arguments: [
+        "1", "1.0", "1.x", "v1.0.0", "01.0.0", "1.0.0-", "1.0.0-01", "1.0.0+", "1.0.0-rc..1", "1.0.0.0", "", " 1.0.0", "1.0.0-rc_1"
+    ])
     func invalidVersions(version: String) {
         #expect(SemVer.major(of: version) == nil)
     }
@@ -26,12 +28,13 @@ import Testing
         var spec = base(linux: Linux(namespaces: [LinuxNamespace(type: "frob")]), hostname: "h")
         spec.ociVersion = "2.0.0"
         spec.process?.cwd = "rel"
-        #expect(try issues(spec) == [
-            #"config.json: ociVersion: unsupported version "2.0.0": major version must be 1"#,
-            "config.json: process.cwd: must be an absolute path",
-            "config.json: hostname: requires a uts namespace",
-            #"config.json: linux.namespaces[0].type: unknown namespace type "frob""#,
-        ])
+        #expect(
+            try issues(spec) == [
+                #"config.json: ociVersion: unsupported version "2.0.0": major version must be 1"#,
+                "config.json: process.cwd: must be an absolute path",
+                "config.json: hostname: requires a uts namespace",
+                #"config.json: linux.namespaces[0].type: unknown namespace type "frob""#
+            ])
     }
 
     @Test func missingUserIsRootNotAnError() throws {
@@ -57,8 +60,9 @@ import Testing
     }
 
     @Test func netSysctlIsAllowedInAJoinedNetworkNamespace() throws {
-        let linux = Linux(sysctl: ["net.core.somaxconn": "1024"],
-                          namespaces: [LinuxNamespace(type: "network", path: "/proc/self/ns/net")])
+        let linux = Linux(
+            sysctl: ["net.core.somaxconn": "1024"],
+            namespaces: [LinuxNamespace(type: "network", path: "/proc/self/ns/net")])
         #expect(try issues(base(linux: linux)) == [])
     }
 
@@ -66,9 +70,11 @@ import Testing
         var spec = base()
         spec.process?.capabilities = LinuxCapabilities(
             bounding: ["CAP_A"], effective: ["CAP_B"], inheritable: ["CAP_C"], permitted: ["CAP_D"], ambient: ["CAP_E"])
-        #expect(try issues(spec) == ["bounding", "effective", "inheritable", "permitted", "ambient"].enumerated().map {
-            #"config.json: process.capabilities.\#($1)[0]: unknown capability "CAP_\#(["A", "B", "C", "D", "E"][$0])""#
-        })
+        #expect(
+            try issues(spec)
+                == ["bounding", "effective", "inheritable", "permitted", "ambient"].enumerated().map {
+                    #"config.json: process.capabilities.\#($1)[0]: unknown capability "CAP_\#(["A", "B", "C", "D", "E"][$0])""#
+                })
     }
 
     @Test func everyKnownCapabilityIsAccepted() throws {
@@ -92,11 +98,13 @@ import Testing
     }
 
     @Test func execProcessIsValidatedOnItsOwn() {
-        let problems = SpecValidator.validate(process: Process(args: [], cwd: "/", rlimits: [POSIXRlimit(type: "RLIMIT_X", hard: 1, soft: 1)]))
-        #expect(problems.map(\.description) == [
-            "process.json: args: must not be empty",
-            #"process.json: rlimits[0].type: unknown rlimit "RLIMIT_X""#,
-        ])
+        let problems = SpecValidator.validate(
+            process: Process(args: [], cwd: "/", rlimits: [POSIXRlimit(type: "RLIMIT_X", hard: 1, soft: 1)]))
+        #expect(
+            problems.map(\.description) == [
+                "process.json: args: must not be empty",
+                #"process.json: rlimits[0].type: unknown rlimit "RLIMIT_X""#
+            ])
     }
 
     @Test(arguments: ["0", "0-3", "0-3,7", "1,2,3", "10-10"])

@@ -9,14 +9,18 @@ extension ContainerRuntime {
     /// a skipped one fails the create naming it (runc: "cannot set memory limit").
     /// `record(planned)` saves the directories about to be made before any exists, so that
     /// `delete --force` can clean up after a `create` that was killed half-way.
-    func setUpCgroup(spec: Spec, id: String, rollback: Rollback,
-                     record: (CgroupHandle) throws -> Void) throws -> CgroupManager? {
+    func setUpCgroup(
+        spec: Spec, id: String, rollback: Rollback,
+        record: (CgroupHandle) throws -> Void
+    ) throws -> CgroupManager? {
         guard Rootless.active, !systemdCgroup else {
             let layout = try CgroupLayout.detect()
             // Rootless with --systemd-cgroup: the user's manager delegates a cgroup to us.
-            let cgroup = systemdCgroup
-                ? try SystemdCgroups.manager(cgroupsPath: spec.linux?.cgroupsPath, containerID: id, layout: layout,
-                                             rootless: Rootless.active)
+            let cgroup =
+                systemdCgroup
+                ? try SystemdCgroups.manager(
+                    cgroupsPath: spec.linux?.cgroupsPath, containerID: id, layout: layout,
+                    rootless: Rootless.active)
                 : try Cgroups.manager(cgroupsPath: spec.linux?.cgroupsPath, containerID: id, layout: layout)
             let planned = cgroup.handle.withPlannedCreations()
             try record(planned)
@@ -46,12 +50,13 @@ extension ContainerRuntime {
         }
         for asked in RootlessCgroups.askedControllers(resources, kind: handle.kind) {
             if let reason = skipped[asked.controller] {
-                throw RuntimeError("config.json: linux.resources.\(asked.field): cannot set the \(RootlessCgroups.name(asked.controller)) limit: "
-                                   + "the container could not create its cgroup (\(reason))")
+                throw RuntimeError(
+                    "config.json: linux.resources.\(asked.field): cannot set the \(RootlessCgroups.name(asked.controller)) limit: "
+                        + "the container could not create its cgroup (\(reason))")
             }
         }
         if var limits = resources, let cgroup {
-            limits.devices = nil   // not ours to set without the host's CAP_SYS_ADMIN (runc ignores them too)
+            limits.devices = nil  // not ours to set without the host's CAP_SYS_ADMIN (runc ignores them too)
             try cgroup.apply(limits, isUpdate: false)
         }
         return cgroup

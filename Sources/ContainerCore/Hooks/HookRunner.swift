@@ -72,7 +72,7 @@ struct HookRunner {
         while offset < input.count {
             let n = input.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return }   // EPIPE: the hook did not read its state
+            if n <= 0 { return }  // EPIPE: the hook did not read its state
             offset += n
         }
     }
@@ -126,7 +126,7 @@ struct HookRunner {
         }
         let (r, w) = try pipePair()
         // The shim child inherits our stdin: point it at the pipe for the spawn only.
-        let savedStdin = fcntl(0, F_DUPFD_CLOEXEC, 3)   // not inherited by the hook either
+        let savedStdin = fcntl(0, F_DUPFD_CLOEXEC, 3)  // not inherited by the hook either
         dup2(r, 0)
         close(r)
         defer { dup2(savedStdin, 0); close(savedStdin) }

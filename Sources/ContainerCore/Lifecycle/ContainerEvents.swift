@@ -49,8 +49,10 @@ extension ContainerRuntime {
     /// `events`: a stats event every `interval` nanoseconds and an "oom" event whenever the
     /// kernel OOM-kills a process of the container, until the container stops. A stats read
     /// that fails is reported through `onError` and skipped, as runc does.
-    public func watchEvents(id: String, intervalNanos: Int64, emit: (ContainerEvent) -> Void,
-                            onError: (String) -> Void) throws {
+    public func watchEvents(
+        id: String, intervalNanos: Int64, emit: (ContainerEvent) -> Void,
+        onError: (String) -> Void
+    ) throws {
         guard intervalNanos > 0 else { throw RuntimeError("duration interval must be greater than 0") }
         let record = try loadLive(id)
         let cgroup = try Self.cgroupManager(of: record)

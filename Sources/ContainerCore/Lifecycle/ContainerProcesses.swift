@@ -32,7 +32,8 @@ enum ProcessTable {
     static func filter(_ output: String, pids: Set<Int32>) throws -> String {
         let lines = output.split(separator: "\n", omittingEmptySubsequences: false)
         guard let header = lines.first,
-              let column = header.split(separator: " ").firstIndex(of: "PID") else {
+            let column = header.split(separator: " ").firstIndex(of: "PID")
+        else {
             throw RuntimeError("ps: couldn't find PID field in ps output")
         }
         var out = String(header) + "\n"
@@ -53,7 +54,7 @@ enum ProcessTable {
             var cmd = (FileIO.read("/proc/\(pid)/cmdline") ?? [])
                 .split(separator: 0).map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")
             if cmd.isEmpty, let comm = FileIO.readString("/proc/\(pid)/comm") {
-                cmd = "[" + comm.split(separator: "\n").joined() + "]"   // kernel thread or zombie
+                cmd = "[" + comm.split(separator: "\n").joined() + "]"  // kernel thread or zombie
             }
             rows.append((String(pid), cmd))
         }

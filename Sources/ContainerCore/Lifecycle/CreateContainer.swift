@@ -71,7 +71,7 @@ extension ContainerRuntime {
             record.cgroup = planned
             try store.save(record)
         }
-        if cgroup == nil { try store.save(record) }   // rootless without cgroups: still on record
+        if cgroup == nil { try store.save(record) }  // rootless without cgroups: still on record
         record.cgroup = cgroup?.handle
 
         var options = Planner.Options(noPivot: request.noPivot, preserveFDs: request.preserveFDs)
@@ -133,24 +133,27 @@ extension ContainerRuntime {
         // runtime.md steps 6-7: prestart/createRuntime in our namespaces, createContainer in the
         // container's mount namespace after its mounts and before pivot_root (the child waits
         // there); any failure aborts the create (the rollback undoes everything).
-        let listener = try spawner.waitReady(hooks: hooks.map { hooks in { [store] in
-            var creating = record.ociState(in: store)
-            creating.status = ContainerStatus.creating.rawValue
-            let runner = HookRunner(state: creating)
-            do {
-                try runner.run(hooks.prestart, name: "prestart", place: .runtime)
-                try runner.run(hooks.createRuntime, name: "createRuntime", place: .runtime)
-                try runner.run(hooks.createContainer, name: "createContainer", place: .container(record: record, hostPath: true))
-            } catch {
-                // runtime.md: on a failing hook the lifecycle goes on at "delete": undo the
-                // create now, then the poststop hooks run (their failures only warn).
-                rollback.runNow()
-                var stopped = creating
-                stopped.status = ContainerStatus.stopped.rawValue
-                HookRunner(state: stopped).runWarningOnFailure(hooks.poststop, name: "poststop", place: .runtime)
-                throw error
-            }
-        } })
+        let listener = try spawner.waitReady(
+            hooks: hooks.map { hooks in
+                { [store] in
+                    var creating = record.ociState(in: store)
+                    creating.status = ContainerStatus.creating.rawValue
+                    let runner = HookRunner(state: creating)
+                    do {
+                        try runner.run(hooks.prestart, name: "prestart", place: .runtime)
+                        try runner.run(hooks.createRuntime, name: "createRuntime", place: .runtime)
+                        try runner.run(hooks.createContainer, name: "createContainer", place: .container(record: record, hostPath: true))
+                    } catch {
+                        // runtime.md: on a failing hook the lifecycle goes on at "delete": undo the
+                        // create now, then the poststop hooks run (their failures only warn).
+                        rollback.runNow()
+                        var stopped = creating
+                        stopped.status = ContainerStatus.stopped.rawValue
+                        HookRunner(state: stopped).runWarningOnFailure(hooks.poststop, name: "poststop", place: .runtime)
+                        throw error
+                    }
+                }
+            })
 
         if let listener, let target = plan.seccompListener {
             var state = record.ociState(in: store)

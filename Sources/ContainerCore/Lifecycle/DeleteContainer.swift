@@ -38,7 +38,8 @@ extension ContainerRuntime {
         let status = record.status(in: store)
         if status != .stopped {
             guard force else {
-                throw RuntimeError.invalidState("cannot delete container \"\(id)\" that is not stopped: \(status.rawValue) (delete --force kills it)")
+                throw RuntimeError.invalidState(
+                    "cannot delete container \"\(id)\" that is not stopped: \(status.rawValue) (delete --force kills it)")
             }
             if status != .creating { try killAndWait(record) }
         }
@@ -91,10 +92,11 @@ extension ContainerRuntime {
             store.remove(id)
             if FileIO.exists(store.directory(id)) { failures.append("could not remove \(store.directory(id))") }
         }
-        guard damage != nil || !done.isEmpty || !failures.isEmpty else { return }   // simply gone
+        guard damage != nil || !done.isEmpty || !failures.isEmpty else { return }  // simply gone
         let what = damage ?? "its state directory is missing"
         if !failures.isEmpty {
-            throw RuntimeError("delete --force \"\(id)\": \(what); " + (done + ["could not: " + failures.joined(separator: "; ")]).joined(separator: "; "))
+            throw RuntimeError(
+                "delete --force \"\(id)\": \(what); " + (done + ["could not: " + failures.joined(separator: "; ")]).joined(separator: "; "))
         }
         Warnings.emit("delete --force \"\(id)\": \(what); " + done.joined(separator: "; "))
     }

@@ -33,7 +33,8 @@ extension ContainerRuntime {
         let record = try store.load(request.id)
         let status = record.status(in: store)
         guard status == .running || status == .created || (status == .paused && request.ignorePaused) else {
-            throw RuntimeError.invalidState("cannot exec in a \(status.rawValue) container\(status == .paused ? " (use --ignore-paused to override)" : "")")
+            throw RuntimeError.invalidState(
+                "cannot exec in a \(status.rawValue) container\(status == .paused ? " (use --ignore-paused to override)" : "")")
         }
         if let issue = SpecValidator.validate(process: request.process, file: "process").first {
             throw RuntimeError.config(issue)
@@ -58,8 +59,9 @@ extension ContainerRuntime {
             if let handle = record.cgroup { try Cgroups.open(handle).addProcess(pid) }
             try spawner.setOOMScoreAdj()
             if let listener = try spawner.releaseAndWaitReady(), let target = plan.seccompListener {
-                try SeccompAgent.send(listener: listener, to: target.path, metadata: target.metadata, pid: pid,
-                                      state: record.ociState(in: store))
+                try SeccompAgent.send(
+                    listener: listener, to: target.path, metadata: target.metadata, pid: pid,
+                    state: record.ociState(in: store))
             }
             if let pidFile = request.pidFile { try Self.writePidFile(pidFile, pid: pid) }
             try spawner.detach()

@@ -12,8 +12,9 @@ extension ContainerRuntime {
             do { return try state(id: id) } catch {
                 let salvage = StateSalvage(store: store, id: id)
                 let status = store.isLockedByOther(id) ? ContainerStatus.creating.rawValue : Self.brokenStatus
-                return OCIStateOutput(ociVersion: "", id: id, pid: 0, status: status, bundle: salvage.bundle ?? "",
-                                      rootfs: "", created: "", owner: "", annotations: nil)
+                return OCIStateOutput(
+                    ociVersion: "", id: id, pid: 0, status: status, bundle: salvage.bundle ?? "",
+                    rootfs: "", created: "", owner: "", annotations: nil)
             }
         }
     }

@@ -29,7 +29,8 @@ extension ContainerRuntime {
         let record = try store.load(id)
         let status = record.status(in: store)
         guard status != .stopped, status != .creating, let handle = record.cgroup,
-              Cgroups.open(handle).isFrozen() else {
+            Cgroups.open(handle).isFrozen()
+        else {
             throw RuntimeError.invalidState("container \"\(id)\" not paused (status: \(status.rawValue))")
         }
         do { try Cgroups.open(handle).thaw() } catch { throw RuntimeError("resuming \"\(id)\": \(error)") }

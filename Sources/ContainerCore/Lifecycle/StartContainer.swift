@@ -16,7 +16,8 @@ extension ContainerRuntime {
         let hooks = try record.hooks()
         if let startHooks = hooks?.startContainer, !startHooks.isEmpty {
             do {
-                try HookRunner(state: record.ociState(in: store)).run(startHooks, name: "startContainer", place: .container(record: record, hostPath: false))
+                try HookRunner(state: record.ociState(in: store)).run(
+                    startHooks, name: "startContainer", place: .container(record: record, hostPath: false))
             } catch {
                 // runtime.md: a failing startContainer hook stops the container from starting.
                 try? killAndWait(record)

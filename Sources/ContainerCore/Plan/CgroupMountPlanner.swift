@@ -6,28 +6,38 @@ import Glibc
 /// cgroup v1 puts a tmpfs at the destination and binds each hierarchy's container directory.
 public enum CgroupMountPlanner {
     public struct Hierarchy: Sendable, Equatable {
-        public var name: String        // "memory", "cpu,cpuacct", "" for the unified hierarchy
-        public var hostPath: String    // the container's directory in that hierarchy
+        public var name: String  // "memory", "cpu,cpuacct", "" for the unified hierarchy
+        public var hostPath: String  // the container's directory in that hierarchy
         public init(name: String, hostPath: String) { self.name = name; self.hostPath = hostPath }
     }
 
     static func plan(target: String, dest: String, flags: UInt, hierarchies: [Hierarchy]) -> [LaunchPlan.PlannedMount] {
         let keep = flags & UInt(MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
         if hierarchies.count == 1, hierarchies[0].name.isEmpty {
-            return [LaunchPlan.PlannedMount(source: hierarchies[0].hostPath, target: target, dest: dest, fstype: nil,
-                                            data: nil, flags: UInt(MS_BIND | MS_REC), remountFlags: keep)]
+            return [
+                LaunchPlan.PlannedMount(
+                    source: hierarchies[0].hostPath, target: target, dest: dest, fstype: nil,
+                    data: nil, flags: UInt(MS_BIND | MS_REC), remountFlags: keep)
+            ]
         }
-        var mounts = [LaunchPlan.PlannedMount(source: "tmpfs", target: target, dest: dest, fstype: "tmpfs",
-                                              data: "mode=755", flags: UInt(MS_NOSUID | MS_NODEV | MS_NOEXEC))]
+        var mounts = [
+            LaunchPlan.PlannedMount(
+                source: "tmpfs", target: target, dest: dest, fstype: "tmpfs",
+                data: "mode=755", flags: UInt(MS_NOSUID | MS_NODEV | MS_NOEXEC))
+        ]
         for h in hierarchies where !h.name.isEmpty {
-            mounts.append(LaunchPlan.PlannedMount(source: h.hostPath, target: target + "/" + h.name,
-                                                  dest: dest + "/" + h.name, fstype: nil,
-                                                  data: nil, flags: UInt(MS_BIND | MS_REC), remountFlags: keep))
+            mounts.append(
+                LaunchPlan.PlannedMount(
+                    source: h.hostPath, target: target + "/" + h.name,
+                    dest: dest + "/" + h.name, fstype: nil,
+                    data: nil, flags: UInt(MS_BIND | MS_REC), remountFlags: keep))
         }
         // The tmpfs itself goes read-only last, after its mount points exist.
         if keep & UInt(MS_RDONLY) != 0 {
-            mounts.append(LaunchPlan.PlannedMount(source: nil, target: target, dest: dest, fstype: nil, data: nil,
-                                                  flags: UInt(MS_REMOUNT | MS_BIND) | keep))
+            mounts.append(
+                LaunchPlan.PlannedMount(
+                    source: nil, target: target, dest: dest, fstype: nil, data: nil,
+                    flags: UInt(MS_REMOUNT | MS_BIND) | keep))
         }
         return mounts
     }

@@ -12,7 +12,7 @@ struct DevicePlanner {
     let hostHasKcore: Bool
 
     private static let defaults: [(name: String, major: UInt32, minor: UInt32)] = [
-        ("null", 1, 3), ("zero", 1, 5), ("full", 1, 7), ("random", 1, 8), ("urandom", 1, 9), ("tty", 5, 0),
+        ("null", 1, 3), ("zero", 1, 5), ("full", 1, 7), ("random", 1, 8), ("urandom", 1, 9), ("tty", 5, 0)
     ]
 
     init(rootfs: String, spec: Spec, userNamespace: Bool, hostHasKcore: Bool = FileIO.exists("/proc/kcore")) throws {
@@ -37,20 +37,24 @@ struct DevicePlanner {
             planned.append(try node(path: "/dev/" + d.name, mode: S_IFCHR | 0o666, major: d.major, minor: d.minor, uid: 0, gid: 0))
         }
         for (i, d) in configured.enumerated() {
-            let type: mode_t = switch d.type {
+            let type: mode_t =
+                switch d.type {
                 case "b": S_IFBLK
                 case "p": S_IFIFO
                 default: S_IFCHR
-            }
-            planned.append(try node(path: d.path, mode: type | mode_t(d.fileMode ?? 0o666),
-                                    major: try narrowed(d.major ?? 0, "linux.devices[\(i)].major"),
-                                    minor: try narrowed(d.minor ?? 0, "linux.devices[\(i)].minor"),
-                                    uid: d.uid ?? 0, gid: d.gid ?? 0))
+                }
+            planned.append(
+                try node(
+                    path: d.path, mode: type | mode_t(d.fileMode ?? 0o666),
+                    major: try narrowed(d.major ?? 0, "linux.devices[\(i)].major"),
+                    minor: try narrowed(d.minor ?? 0, "linux.devices[\(i)].minor"),
+                    uid: d.uid ?? 0, gid: d.gid ?? 0))
         }
         return planned
     }
 
-    private func node(path: String, mode: mode_t, major: UInt32, minor: UInt32, uid: UInt32, gid: UInt32) throws -> LaunchPlan.PlannedDevice {
+    private func node(path: String, mode: mode_t, major: UInt32, minor: UInt32, uid: UInt32, gid: UInt32) throws -> LaunchPlan.PlannedDevice
+    {
         LaunchPlan.PlannedDevice(
             path: try SecureJoin.resolve(rootfs: rootfs, path),
             bindSource: userNamespace && mode & S_IFMT != S_IFIFO ? path : nil,
@@ -61,7 +65,7 @@ struct DevicePlanner {
         guard !devIsBindMounted else { return [] }
         var links: [(String, String)] = [
             ("/proc/self/fd", "/dev/fd"), ("/proc/self/fd/0", "/dev/stdin"),
-            ("/proc/self/fd/1", "/dev/stdout"), ("/proc/self/fd/2", "/dev/stderr"),
+            ("/proc/self/fd/1", "/dev/stdout"), ("/proc/self/fd/2", "/dev/stderr")
         ]
         if hostHasKcore, FileIO.exists(rootfs + "/proc") || (spec.mounts ?? []).contains(where: { $0.destination == "/proc" }) {
             links.append(("/proc/kcore", "/dev/core"))

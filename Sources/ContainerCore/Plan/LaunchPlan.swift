@@ -3,8 +3,8 @@
 public struct LaunchPlan: Sendable {
     public struct PlannedMount: Sendable, Equatable {
         var source: String?
-        var target: String          // host path inside the rootfs (as planned; for messages/tests)
-        var dest: String = ""       // container path, resolved again by the child at mount time
+        var target: String  // host path inside the rootfs (as planned; for messages/tests)
+        var dest: String = ""  // container path, resolved again by the child at mount time
         var fstype: String?
         var data: String?
         var flags: UInt
@@ -13,7 +13,7 @@ public struct LaunchPlan: Sendable {
         var makeFile = false
         /// mounts[].uidMappings/gidMappings: made into an idmapped tree by the parent.
         var idmap: IDMap?
-        var attrSet: UInt64 = 0     // recursive options (mount_setattr AT_RECURSIVE)
+        var attrSet: UInt64 = 0  // recursive options (mount_setattr AT_RECURSIVE)
         var attrClear: UInt64 = 0
     }
     public struct IDMap: Sendable, Equatable {
@@ -22,7 +22,7 @@ public struct LaunchPlan: Sendable {
         var recursive: Bool
     }
     public struct PlannedDevice: Sendable, Equatable {
-        var path: String            // host path inside the rootfs
+        var path: String  // host path inside the rootfs
         var bindSource: String?
         var mode: UInt32
         var major: UInt32
@@ -49,7 +49,7 @@ public struct LaunchPlan: Sendable {
     /// A joined user namespace with new ones besides: they must be created inside it, by an
     /// intermediate process (and cgroup placement is then done by the parent).
     var joinUserFirst: Bool { cloneFlags != 0 && joins.contains { $0.type == CLONE_NEWUSER } }
-    var uidMap: String?             // written by the parent into /proc/<pid>/uid_map
+    var uidMap: String?  // written by the parent into /proc/<pid>/uid_map
     var gidMap: String?
     var becomeRoot = false
     var hostname: String?
@@ -89,14 +89,14 @@ public struct LaunchPlan: Sendable {
     var umask: Int32 = -1
     var capabilities: Capabilities?
     var noNewPrivileges = false
-    var seccompFilter: [UInt8]?     // struct sock_filter[], compiled in Swift
+    var seccompFilter: [UInt8]?  // struct sock_filter[], compiled in Swift
     var seccompFlags: UInt32 = 0
-    var seccompListener: (path: String, metadata: String?)?   // SCMP_ACT_NOTIFY
+    var seccompListener: (path: String, metadata: String?)?  // SCMP_ACT_NOTIFY
     var oomScoreAdj: Int?
-    var personality: UInt?              // PER_LINUX (0) or PER_LINUX32 (8)
-    var ioPriority: Int32 = -1          // IOPRIO_PRIO_VALUE(class, level)
+    var personality: UInt?  // PER_LINUX (0) or PER_LINUX32 (8)
+    var ioPriority: Int32 = -1  // IOPRIO_PRIO_VALUE(class, level)
     var scheduler: SchedulerSettings?
-    var cpuAffinityInitial: [UInt64]?   // 16 words: a cpu_set_t for 1024 CPUs
+    var cpuAffinityInitial: [UInt64]?  // 16 words: a cpu_set_t for 1024 CPUs
     var cpuAffinityFinal: [UInt64]?
     var lsmExec: (path: String, value: String)?
     var memoryPolicy: (mode: Int32, nodes: [UInt64]?)?

@@ -17,7 +17,7 @@ struct MountOptions: Equatable {
         "mand": UInt(MS_MANDLOCK), "noatime": UInt(MS_NOATIME), "nodiratime": UInt(MS_NODIRATIME),
         "relatime": UInt(MS_RELATIME), "strictatime": UInt(MS_STRICTATIME),
         "silent": UInt(MS_SILENT), "iversion": UInt(MS_I_VERSION), "lazytime": UInt(MS_LAZYTIME),
-        "nosymfollow": 256,   // MS_NOSYMFOLLOW (Linux 5.10), not in Glibc's module
+        "nosymfollow": 256  // MS_NOSYMFOLLOW (Linux 5.10), not in Glibc's module
     ]
     private static let clearing: [String: UInt] = [
         "rw": UInt(MS_RDONLY), "suid": UInt(MS_NOSUID), "dev": UInt(MS_NODEV),
@@ -25,7 +25,7 @@ struct MountOptions: Equatable {
         "atime": UInt(MS_NOATIME), "diratime": UInt(MS_NODIRATIME), "norelatime": UInt(MS_RELATIME),
         "nostrictatime": UInt(MS_STRICTATIME), "loud": UInt(MS_SILENT),
         "noiversion": UInt(MS_I_VERSION), "nolazytime": UInt(MS_LAZYTIME), "defaults": 0,
-        "symfollow": 256,
+        "symfollow": 256
     ]
     // MOUNT_ATTR_* (linux/mount.h) for the recursive forms; atime ones share a 0x70 field.
     private static let recursiveSetting: [String: (set: UInt64, clear: UInt64)] = [
@@ -34,27 +34,31 @@ struct MountOptions: Equatable {
         "rnodiratime": (0x80, 0), "rdiratime": (0, 0x80),
         "rrelatime": (0x0, 0x70), "rnorelatime": (0, 0x70), "rnoatime": (0x10, 0x70),
         "ratime": (0, 0x70), "rstrictatime": (0x20, 0x70), "rnostrictatime": (0, 0x70),
-        "rnosymfollow": (0x200000, 0), "rsymfollow": (0, 0x200000),
+        "rnosymfollow": (0x200000, 0), "rsymfollow": (0, 0x200000)
     ]
     static let propagationFlags: [String: UInt] = [
         "private": UInt(MS_PRIVATE), "rprivate": UInt(MS_PRIVATE | MS_REC),
         "shared": UInt(MS_SHARED), "rshared": UInt(MS_SHARED | MS_REC),
         "slave": UInt(MS_SLAVE), "rslave": UInt(MS_SLAVE | MS_REC),
-        "unbindable": UInt(MS_UNBINDABLE), "runbindable": UInt(MS_UNBINDABLE | MS_REC),
+        "unbindable": UInt(MS_UNBINDABLE), "runbindable": UInt(MS_UNBINDABLE | MS_REC)
     ]
     // runc extensions with no mount(2) meaning here; dropped rather than passed as data.
     private static let ignored: Set<String> = ["tmpcopyup", "idmap", "ridmap"]
 
     init(_ options: [String]) {
         for option in options {
-            if let f = Self.setting[option] { flags |= f }
-            else if let f = Self.clearing[option] { flags &= ~f }
-            else if let p = Self.propagationFlags[option] { propagation |= p }
-            else if let r = Self.recursiveSetting[option] {
+            if let f = Self.setting[option] {
+                flags |= f
+            } else if let f = Self.clearing[option] {
+                flags &= ~f
+            } else if let p = Self.propagationFlags[option] {
+                propagation |= p
+            } else if let r = Self.recursiveSetting[option] {
                 recursiveSet = (recursiveSet & ~r.clear) | r.set
                 recursiveClear = (recursiveClear & ~r.set) | r.clear
+            } else if !Self.ignored.contains(option) {
+                data.append(option)
             }
-            else if !Self.ignored.contains(option) { data.append(option) }
         }
     }
 }

@@ -34,7 +34,7 @@ public struct Planner {
     static let namespaceFlags: [String: Int32] = [
         "pid": CLONE_NEWPID, "network": Int32(SHIM_CLONE_NEWNET), "mount": CLONE_NEWNS,
         "ipc": Int32(SHIM_CLONE_NEWIPC), "uts": CLONE_NEWUTS, "user": CLONE_NEWUSER,
-        "cgroup": Int32(SHIM_CLONE_NEWCGROUP), "time": Int32(SHIM_CLONE_NEWTIME),
+        "cgroup": Int32(SHIM_CLONE_NEWCGROUP), "time": Int32(SHIM_CLONE_NEWTIME)
     ]
 
     let spec: Spec
@@ -69,7 +69,8 @@ public struct Planner {
         // runtime.md: prestart/createRuntime/createContainer run while the init waits before
         // pivot_root (createContainer in its mount namespace, with host paths resolving).
         let hooks = spec.hooks
-        plan.hooksBeforePivot = !(hooks?.prestart ?? []).isEmpty || !(hooks?.createRuntime ?? []).isEmpty
+        plan.hooksBeforePivot =
+            !(hooks?.prestart ?? []).isEmpty || !(hooks?.createRuntime ?? []).isEmpty
             || !(hooks?.createContainer ?? []).isEmpty
         return plan
     }
@@ -94,7 +95,9 @@ public struct Planner {
     /// the process's root through chroot (runtime.md: never the host's "/" instead), unless
     /// it is that "/" already.
     private func rootWithoutMountNamespace() -> String? {
-        let resolved = realpath(rootfs, nil).map { p in defer { free(p) }; return String(cString: p) }
+        let resolved = realpath(rootfs, nil).map { p in
+            defer { free(p) }; return String(cString: p)
+        }
         return resolved == "/" ? nil : (resolved ?? rootfs)
     }
 
@@ -103,8 +106,10 @@ public struct Planner {
     public func planExec(_ process: Process, pid: Int32) throws -> LaunchPlan {
         var plan = LaunchPlan()
         plan.rootfs = rootfs
-        let procNames = ["pid": "pid", "network": "net", "mount": "mnt", "ipc": "ipc", "uts": "uts",
-                         "user": "user", "cgroup": "cgroup", "time": "time"]
+        let procNames = [
+            "pid": "pid", "network": "net", "mount": "mnt", "ipc": "ipc", "uts": "uts",
+            "user": "user", "cgroup": "cgroup", "time": "time"
+        ]
         for ns in spec.linux?.namespaces ?? [] {
             guard let name = procNames[ns.type], let flag = Self.namespaceFlags[ns.type] else { continue }
             let path = "/proc/\(pid)/ns/\(name)"
@@ -112,7 +117,7 @@ public struct Planner {
         }
         plan.joins.sort { ($0.type == CLONE_NEWUSER ? 0 : 1) < ($1.type == CLONE_NEWUSER ? 0 : 1) }
         plan.setsid = process.isTerminal
-        plan.newKeyring = false   // exec shares the container's session keyring
+        plan.newKeyring = false  // exec shares the container's session keyring
         try planProcess(process, into: &plan)
         return plan
     }
@@ -121,8 +126,7 @@ public struct Planner {
         for ns in spec.linux?.namespaces ?? [] {
             guard let flag = Self.namespaceFlags[ns.type] else { continue }  // validated before
             if let path = ns.path, !path.isEmpty {
-                if ns.type == "pid" { plan.pidNamespaceJoin = path }
-                else { plan.joins.append((flag, path)) }
+                if ns.type == "pid" { plan.pidNamespaceJoin = path } else { plan.joins.append((flag, path)) }
             } else if ns.type == "time" {
                 plan.newTimeNamespace = true
             } else if ns.type == "cgroup" {
@@ -142,7 +146,8 @@ public struct Planner {
             plan.setGroups = !options.rootless
             plan.uidMap = Self.idMap(spec.linux?.uidMappings)
             plan.gidMap = Self.idMap(spec.linux?.gidMappings)
-            plan.becomeRoot = (spec.linux?.uidMappings ?? []).contains { $0.containerID == 0 }
+            plan.becomeRoot =
+                (spec.linux?.uidMappings ?? []).contains { $0.containerID == 0 }
                 && (spec.linux?.gidMappings ?? []).contains { $0.containerID == 0 }
         }
         if plan.cloneFlags & CLONE_NEWUTS != 0 {
@@ -191,9 +196,11 @@ public struct Planner {
         guard !name.isEmpty else { return }
         let hostParent = try SecureJoin.resolve(rootfs: rootfs, parent)
         var st = stat()
-        guard lstat(hostParent + "/" + name, &st) == 0 else { return }   // missing: made as a directory
+        guard lstat(hostParent + "/" + name, &st) == 0 else { return }  // missing: made as a directory
         if st.st_mode & S_IFMT != S_IFDIR {
-            throw RuntimeError("config.json: mounts[\(index)].destination: filesystem \"\(type)\" must be mounted on an ordinary directory, and \(destination) is not one in the image")
+            throw RuntimeError(
+                "config.json: mounts[\(index)].destination: filesystem \"\(type)\" must be mounted on an ordinary directory, and \(destination) is not one in the image"
+            )
         }
     }
 
@@ -208,8 +215,9 @@ public struct Planner {
         if type == "proc" || type == "sysfs" { try checkOrdinaryDirectory(destination, type: type ?? "", index: index) }
         if type == "bind" { type = nil; if !opts.isBind { opts.flags |= UInt(MS_BIND) } }
         if type == "cgroup" || type == "cgroup2" {
-            return CgroupMountPlanner.plan(target: target, dest: dest, flags: opts.flags,
-                                           hierarchies: options.cgroupHierarchies)
+            return CgroupMountPlanner.plan(
+                target: target, dest: dest, flags: opts.flags,
+                hierarchies: options.cgroupHierarchies)
         }
         var planned = LaunchPlan.PlannedMount(
             source: mount.source, target: target, dest: dest, fstype: type,
@@ -225,8 +233,9 @@ public struct Planner {
             planned.data = nil
             planned.makeFile = !FileIO.isDirectory(source)
             if mount.uidMappings != nil || mount.gidMappings != nil {
-                planned.idmap = .init(uidMap: Self.idMap(mount.uidMappings), gidMap: Self.idMap(mount.gidMappings),
-                                      recursive: opts.flags & UInt(MS_REC) != 0 || (mount.options ?? []).contains("ridmap"))
+                planned.idmap = .init(
+                    uidMap: Self.idMap(mount.uidMappings), gidMap: Self.idMap(mount.gidMappings),
+                    recursive: opts.flags & UInt(MS_REC) != 0 || (mount.options ?? []).contains("ridmap"))
             }
             // A bind ignores other flags; they take effect on a remount.
             let extra = opts.flags & ~UInt(MS_BIND | MS_REC | MS_REMOUNT)
@@ -251,8 +260,9 @@ public struct Planner {
         plan.pathEnv = plan.env.last { $0.hasPrefix("PATH=") }.map { String($0.dropFirst(5)) }
         plan.noNewPrivileges = process.noNewPrivileges ?? false
         plan.oomScoreAdj = process.oomScoreAdj
-        try ProcessSettings.apply(process, personality: spec.linux?.personality,
-                                  memoryPolicy: spec.linux?.memoryPolicy, to: &plan)
+        try ProcessSettings.apply(
+            process, personality: spec.linux?.personality,
+            memoryPolicy: spec.linux?.memoryPolicy, to: &plan)
         plan.preserveFDs = options.preserveFDs + options.listenFDs
         plan.newKeyring = options.newKeyring
         if options.listenFDs > 0 {

@@ -3,8 +3,10 @@ import OCISpec
 /// runtime-spec 1.2 process settings beyond identity: personality, ioPriority, scheduler,
 /// execCPUAffinity. Names were validated; here they become the numbers the kernel takes.
 enum ProcessSettings {
-    static func apply(_ process: Process, personality: LinuxPersonality?, memoryPolicy: LinuxMemoryPolicy? = nil,
-                      to plan: inout LaunchPlan) throws {
+    static func apply(
+        _ process: Process, personality: LinuxPersonality?, memoryPolicy: LinuxMemoryPolicy? = nil,
+        to plan: inout LaunchPlan
+    ) throws {
         if let policy = memoryPolicy, let mode = LinuxMemoryPolicy.knownModes[policy.mode] {
             let flags = (policy.flags ?? []).reduce(UInt32(0)) { $0 | (LinuxMemoryPolicy.knownFlags[$1] ?? 0) }
             let nodes = try policy.nodes.flatMap { $0.isEmpty ? nil : try cpuMask($0, what: "linux.memoryPolicy.nodes") }
@@ -16,9 +18,10 @@ enum ProcessSettings {
         }
         if let s = process.scheduler, let policy = Scheduler.knownPolicies.firstIndex(of: s.policy) {
             let flags = (s.flags ?? []).reduce(UInt64(0)) { $0 | (Scheduler.knownFlags[$1] ?? 0) }
-            plan.scheduler = .init(policy: try narrowed(policy, "process.scheduler.policy"), flags: flags, nice: s.nice ?? 0,
-                                   priority: try narrowed(s.priority ?? 0, "process.scheduler.priority"), runtime: s.runtime ?? 0,
-                                   deadline: s.deadline ?? 0, period: s.period ?? 0)
+            plan.scheduler = .init(
+                policy: try narrowed(policy, "process.scheduler.policy"), flags: flags, nice: s.nice ?? 0,
+                priority: try narrowed(s.priority ?? 0, "process.scheduler.priority"), runtime: s.runtime ?? 0,
+                deadline: s.deadline ?? 0, period: s.period ?? 0)
         }
         plan.lsmExec = securityLabel(process)
         if let affinity = process.execCPUAffinity {

@@ -20,8 +20,9 @@ public enum ResourceUnits {
         let number = String(chars)
         let parts = number.split(separator: ".", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count),
-              parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-              let value = Double(number) else { throw invalid }
+            parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+            let value = Double(number)
+        else { throw invalid }
         let shift: Double
         switch unit.map({ String($0).lowercased() }) {
         case nil: shift = 1
@@ -44,13 +45,14 @@ public enum ResourceUnits {
         if s == "0" { return 0 }
         guard !s.isEmpty else { throw invalid }
         let units: [(String, Double)] = [
-            ("ns", 1), ("us", 1e3), ("µs", 1e3), ("μs", 1e3), ("ms", 1e6), ("s", 1e9), ("m", 60e9), ("h", 3600e9),
+            ("ns", 1), ("us", 1e3), ("µs", 1e3), ("μs", 1e3), ("ms", 1e6), ("s", 1e9), ("m", 60e9), ("h", 3600e9)
         ]
         var total = 0.0
         while !s.isEmpty {
             let number = s.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
             guard !number.isEmpty, number != ".", number.filter({ $0 == "." }).count <= 1,
-                  let value = Double(number.hasPrefix(".") ? "0" + number : number + (number.hasSuffix(".") ? "0" : "")) else {
+                let value = Double(number.hasPrefix(".") ? "0" + number : number + (number.hasSuffix(".") ? "0" : ""))
+            else {
                 throw invalid
             }
             s = s.dropFirst(number.count)

@@ -14,7 +14,7 @@ enum SecureJoin {
             let candidate = rootfs + "/" + (resolved + [part]).joined(separator: "/")
             var buf = [CChar](repeating: 0, count: Int(PATH_MAX))
             let n = readlink(candidate, &buf, buf.count - 1)
-            if n < 0 {   // not a symlink, or does not exist yet: keep as is
+            if n < 0 {  // not a symlink, or does not exist yet: keep as is
                 resolved.append(part)
                 continue
             }

@@ -21,8 +21,10 @@ enum SeccompAgent {
         defer { close(listener) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
-        let payload = Array(try encoder.encode(ContainerProcessState(
-            ociVersion: state.ociVersion, fds: ["seccompFd"], pid: pid, metadata: metadata, state: state)))
+        let payload = Array(
+            try encoder.encode(
+                ContainerProcessState(
+                    ociVersion: state.ociVersion, fds: ["seccompFd"], pid: pid, metadata: metadata, state: state)))
         let sock = try ConsoleSocket.connect(path: path, what: "linux.seccomp.listenerPath")
         defer { close(sock) }
         let r = payload.withUnsafeBytes { shim_send_fd(sock, $0.baseAddress, $0.count, listener) }

@@ -34,9 +34,11 @@ struct SeccompCache {
         guard let key = Self.key(profile) else { return try SeccompCompiler.compile(profile) }
         let path = directory + "/" + Self.hash(key) + ".bpf"
         if Self.isPrivate(directory), Self.isPrivate(path), let entry = FileIO.read(path),
-           let filter = Self.filter(in: entry, key: key) {
-            return SeccompCompiler.Compiled(filter: filter, flags: SeccompCompiler.flags(profile),
-                                            usesNotify: SeccompCompiler.usesNotify(profile))
+            let filter = Self.filter(in: entry, key: key)
+        {
+            return SeccompCompiler.Compiled(
+                filter: filter, flags: SeccompCompiler.flags(profile),
+                usesNotify: SeccompCompiler.usesNotify(profile))
         }
         let compiled = try SeccompCompiler.compile(profile)
         store(key: key, filter: compiled.filter, at: path)
@@ -47,7 +49,8 @@ struct SeccompCache {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         guard let json = try? encoder.encode(profile), let v = seccomp_version() else { return nil }
-        let versions = "runtime \(RuntimeVersion.version)\ncompiler \(SeccompCompiler.formatVersion)\n"
+        let versions =
+            "runtime \(RuntimeVersion.version)\ncompiler \(SeccompCompiler.formatVersion)\n"
             + "libseccomp \(v.pointee.major).\(v.pointee.minor).\(v.pointee.micro)\n"
         return Array(versions.utf8) + Array(json)
     }

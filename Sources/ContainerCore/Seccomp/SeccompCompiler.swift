@@ -17,14 +17,14 @@ enum SeccompCompiler {
     static let runtimeSyscallsAfterLoad: Set = ["write", "sendmsg"]
 
     struct Compiled {
-        var filter: [UInt8]            // struct sock_filter[]
-        var flags: UInt32              // SECCOMP_FILTER_FLAG_*
+        var filter: [UInt8]  // struct sock_filter[]
+        var flags: UInt32  // SECCOMP_FILTER_FLAG_*
         var usesNotify: Bool
     }
 
     static let flagBits: [String: UInt32] = [
         "SECCOMP_FILTER_FLAG_TSYNC": 1, "SECCOMP_FILTER_FLAG_LOG": 2,
-        "SECCOMP_FILTER_FLAG_SPEC_ALLOW": 4, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV": 32,
+        "SECCOMP_FILTER_FLAG_SPEC_ALLOW": 4, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV": 32
     ]
 
     /// libseccomp's action encodings (seccomp.h macros Swift cannot import).
@@ -44,7 +44,7 @@ enum SeccompCompiler {
     static let operators: [String: scmp_compare] = [
         "SCMP_CMP_NE": SCMP_CMP_NE, "SCMP_CMP_LT": SCMP_CMP_LT, "SCMP_CMP_LE": SCMP_CMP_LE,
         "SCMP_CMP_EQ": SCMP_CMP_EQ, "SCMP_CMP_GE": SCMP_CMP_GE, "SCMP_CMP_GT": SCMP_CMP_GT,
-        "SCMP_CMP_MASKED_EQ": SCMP_CMP_MASKED_EQ,
+        "SCMP_CMP_MASKED_EQ": SCMP_CMP_MASKED_EQ
     ]
 
     /// What libseccomp cannot judge: refused with the JSON path before anything is compiled.
@@ -52,8 +52,9 @@ enum SeccompCompiler {
         for (index, rule) in (config.syscalls ?? []).enumerated() where rule.action == "SCMP_ACT_NOTIFY" {
             for (j, name) in rule.names.enumerated() where runtimeSyscallsAfterLoad.contains(name) {
                 let path = JSONPath("linux.seccomp.syscalls").index(index).key("names").index(j)
-                throw RuntimeError("config.json: \(path): SCMP_ACT_NOTIFY cannot be used for \"\(name)\": "
-                    + "the runtime makes this syscall itself after loading the filter")
+                throw RuntimeError(
+                    "config.json: \(path): SCMP_ACT_NOTIFY cannot be used for \"\(name)\": "
+                        + "the runtime makes this syscall itself after loading the filter")
             }
         }
     }
@@ -80,13 +81,15 @@ enum SeccompCompiler {
             if ruleAction == defaultAction { continue }
             let conditions = try (rule.args ?? []).map { arg -> scmp_arg_cmp in
                 guard let op = operators[arg.op] else { throw RuntimeError("seccomp: unknown operator \(arg.op)") }
-                return scmp_arg_cmp(arg: try narrowed(arg.index, "seccomp: argument index"), op: op, datum_a: arg.value, datum_b: arg.valueTwo ?? 0)
+                return scmp_arg_cmp(
+                    arg: try narrowed(arg.index, "seccomp: argument index"), op: op, datum_a: arg.value, datum_b: arg.valueTwo ?? 0)
             }
             for name in rule.names {
                 let nr = seccomp_syscall_resolve_name(name)
-                if nr == __NR_SCMP_ERROR { continue }   // unknown on this kernel/arch: skipped, as runc does
-                try addRule(ctx, action: ruleAction, syscall: nr, conditions: conditions,
-                            what: "linux.seccomp.syscalls[\(index)] \(name)")
+                if nr == __NR_SCMP_ERROR { continue }  // unknown on this kernel/arch: skipped, as runc does
+                try addRule(
+                    ctx, action: ruleAction, syscall: nr, conditions: conditions,
+                    what: "linux.seccomp.syscalls[\(index)] \(name)")
             }
         }
 
@@ -104,8 +107,10 @@ enum SeccompCompiler {
 
     /// Conditions on distinct arguments are one rule (AND); several on the same
     /// argument become one rule each (OR) — runc's reading of the spec.
-    private static func addRule(_ ctx: scmp_filter_ctx, action: UInt32, syscall: Int32,
-                                conditions: [scmp_arg_cmp], what: String) throws {
+    private static func addRule(
+        _ ctx: scmp_filter_ctx, action: UInt32, syscall: Int32,
+        conditions: [scmp_arg_cmp], what: String
+    ) throws {
         let distinct = Set(conditions.map(\.arg)).count == conditions.count
         let groups: [[scmp_arg_cmp]] = distinct ? [conditions] : conditions.map { [$0] }
         for group in groups {

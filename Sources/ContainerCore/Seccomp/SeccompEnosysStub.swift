@@ -21,15 +21,15 @@ enum SeccompEnosysStub {
         var k: UInt32 = 0
     }
 
-    static let ldAbsWord: UInt16 = 0x20            // BPF_LD | BPF_W | BPF_ABS
-    static let jumpAlways: UInt16 = 0x05           // BPF_JMP | BPF_JA
-    static let jumpEqual: UInt16 = 0x15            // BPF_JMP | BPF_JEQ | BPF_K
-    static let jumpGreater: UInt16 = 0x25          // BPF_JMP | BPF_JGT | BPF_K
-    static let jumpBitsSet: UInt16 = 0x45          // BPF_JMP | BPF_JSET | BPF_K
-    static let returnConstant: UInt16 = 0x06       // BPF_RET | BPF_K
-    static let returnENOSYS = 0x0005_0000 | UInt32(ENOSYS)   // SECCOMP_RET_ERRNO | ENOSYS
-    static let x32Bit: UInt32 = 0x4000_0000        // __X32_SYSCALL_BIT
-    static let offsetNr: UInt32 = 0, offsetArch: UInt32 = 4   // struct seccomp_data
+    static let ldAbsWord: UInt16 = 0x20  // BPF_LD | BPF_W | BPF_ABS
+    static let jumpAlways: UInt16 = 0x05  // BPF_JMP | BPF_JA
+    static let jumpEqual: UInt16 = 0x15  // BPF_JMP | BPF_JEQ | BPF_K
+    static let jumpGreater: UInt16 = 0x25  // BPF_JMP | BPF_JGT | BPF_K
+    static let jumpBitsSet: UInt16 = 0x45  // BPF_JMP | BPF_JSET | BPF_K
+    static let returnConstant: UInt16 = 0x06  // BPF_RET | BPF_K
+    static let returnENOSYS = 0x0005_0000 | UInt32(ENOSYS)  // SECCOMP_RET_ERRNO | ENOSYS
+    static let x32Bit: UInt32 = 0x4000_0000  // __X32_SYSCALL_BIT
+    static let offsetNr: UInt32 = 0, offsetArch: UInt32 = 4  // struct seccomp_data
     /// Placeholder target of "go on with libseccomp's program", resolved in `assemble`.
     static let toFilter = Instruction(code: jumpAlways, k: UInt32.max)
 
@@ -62,7 +62,7 @@ enum SeccompEnosysStub {
         var out: [UInt32: Limits] = [:]
         for token in tokens {
             let numbers = names.map { seccomp_syscall_resolve_name_arch(token, $0) }.filter { $0 >= 0 }
-            guard let highest = numbers.max() else { continue }   // nothing named here: no stub (runc)
+            guard let highest = numbers.max() else { continue }  // nothing named here: no stub (runc)
             // x32 runs under AUDIT_ARCH_X86_64 (SCMP_ARCH_X32 is libseccomp's own value).
             let audit = token == x32 ? seccomp_arch_resolve_name("x86_64") : token
             var l = out[audit] ?? Limits()
@@ -96,8 +96,10 @@ enum SeccompEnosysStub {
 
     static func section(audit: UInt32, _ l: Limits) -> [Instruction] {
         func above(_ highest: UInt32) -> [Instruction] {
-            [Instruction(code: jumpGreater, jt: 0, jf: 1, k: highest),
-             Instruction(code: returnConstant, k: returnENOSYS), toFilter]
+            [
+                Instruction(code: jumpGreater, jt: 0, jf: 1, k: highest),
+                Instruction(code: returnConstant, k: returnENOSYS), toFilter
+            ]
         }
         var out = [Instruction(code: ldAbsWord, k: offsetNr)]
         // s390: an unknown large syscall number reaches seccomp as 0, setup(2), the multiplexer.

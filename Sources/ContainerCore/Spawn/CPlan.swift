@@ -33,22 +33,32 @@ final class CPlan {
         raw.chroot_path = string(plan.chrootPath)
         raw.root_propagation = plan.rootPropagation
         raw.final_propagation = plan.finalPropagation
-        raw.mounts = UnsafePointer(array(plan.mounts.enumerated().map { index, m in
-            shim_mount(source: string(m.source), target: string(m.target), dest: string(m.dest),
-                       fstype: string(m.fstype), data: string(m.data),
-                       flags: Self.readOnlyAfterSetup(m) ? m.flags & ~UInt(MS_RDONLY) : m.flags,
-                       remount_flags: m.remountFlags, propagation: m.propagation,
-                       make_file: m.makeFile ? 1 : 0, tree_fd: handles.mountTrees[index] ?? -1,
-                       ro_after_setup: Self.readOnlyAfterSetup(m) ? 1 : 0,
-                       attr_set: m.attrSet, attr_clr: m.attrClear)
-        }))
+        raw.mounts = UnsafePointer(
+            array(
+                plan.mounts.enumerated().map { index, m in
+                    shim_mount(
+                        source: string(m.source), target: string(m.target), dest: string(m.dest),
+                        fstype: string(m.fstype), data: string(m.data),
+                        flags: Self.readOnlyAfterSetup(m) ? m.flags & ~UInt(MS_RDONLY) : m.flags,
+                        remount_flags: m.remountFlags, propagation: m.propagation,
+                        make_file: m.makeFile ? 1 : 0, tree_fd: handles.mountTrees[index] ?? -1,
+                        ro_after_setup: Self.readOnlyAfterSetup(m) ? 1 : 0,
+                        attr_set: m.attrSet, attr_clr: m.attrClear)
+                }))
         raw.nmounts = try narrowed(plan.mounts.count, "mounts")
-        raw.devices = UnsafePointer(array(plan.devices.map {
-            shim_device(path: string(Self.insideRootfs($0.path, rootfs: plan.rootfs)), bind_source: string($0.bindSource), mode: $0.mode,
+        raw.devices = UnsafePointer(
+            array(
+                plan.devices.map {
+                    shim_device(
+                        path: string(Self.insideRootfs($0.path, rootfs: plan.rootfs)), bind_source: string($0.bindSource), mode: $0.mode,
                         dev: shim_makedev($0.major, $0.minor), uid: $0.uid, gid: $0.gid)
-        }))
+                }))
         raw.ndevices = try narrowed(plan.devices.count, "devices")
-        raw.symlinks = UnsafePointer(array(plan.symlinks.map { shim_symlink(target: string($0.target), linkpath: string(Self.insideRootfs($0.link, rootfs: plan.rootfs))) }))
+        raw.symlinks = UnsafePointer(
+            array(
+                plan.symlinks.map {
+                    shim_symlink(target: string($0.target), linkpath: string(Self.insideRootfs($0.link, rootfs: plan.rootfs)))
+                }))
         raw.nsymlinks = try narrowed(plan.symlinks.count, "symlinks")
         raw.no_pivot = plan.noPivot ? 1 : 0
         raw.sysctls = UnsafePointer(array(plan.sysctls.map { shim_file_write(path: string($0.path), value: string($0.value)) }))
@@ -65,9 +75,11 @@ final class CPlan {
         raw.envp = stringArray(plan.env)
         raw.path_env = string(plan.pathEnv)
         raw.exec_fd = plan.execFromFD ? handles.execFD : -1
-        raw.rlimits = UnsafePointer(array(plan.rlimits.map {
-            shim_rlimit(what: string("\($0.field): setrlimit"), resource: $0.resource, soft: $0.soft, hard: $0.hard)
-        }))
+        raw.rlimits = UnsafePointer(
+            array(
+                plan.rlimits.map {
+                    shim_rlimit(what: string("\($0.field): setrlimit"), resource: $0.resource, soft: $0.soft, hard: $0.hard)
+                }))
         raw.nrlimits = try narrowed(plan.rlimits.count, "rlimits")
         raw.set_groups = plan.setGroups ? 1 : 0
         raw.groups = UnsafePointer(array(plan.groups))
@@ -85,9 +97,11 @@ final class CPlan {
         }
         raw.no_new_privs = plan.noNewPrivileges ? 1 : 0
         if let filter = plan.seccompFilter {
-            let instructions = filter.count / 8   // sizeof(struct sock_filter)
+            let instructions = filter.count / 8  // sizeof(struct sock_filter)
             guard instructions <= Self.maxSeccompInstructions, let length = UInt32(exactly: instructions) else {
-                throw RuntimeError("linux.seccomp: the compiled filter has \(instructions) instructions; the kernel loads at most \(Self.maxSeccompInstructions)")
+                throw RuntimeError(
+                    "linux.seccomp: the compiled filter has \(instructions) instructions; the kernel loads at most \(Self.maxSeccompInstructions)"
+                )
             }
             raw.seccomp_filter = UnsafeRawPointer(array(filter))
             raw.seccomp_len = length

@@ -7,7 +7,7 @@ import Glibc
 /// opened here with our credentials, since the container's root may not be allowed to look
 /// it up (kubelet's 0750 volume directories; runc does the same).
 final class IdmappedMounts {
-    private var fds: [Int32] = []   // the user namespaces; the trees belong to the handles
+    private var fds: [Int32] = []  // the user namespaces; the trees belong to the handles
 
     deinit { fds.forEach { close($0) } }
 
@@ -17,7 +17,8 @@ final class IdmappedMounts {
         for i in plan.mounts.indices {
             let m = plan.mounts[i]
             if inUserNamespace, m.idmap == nil, let source = m.source, m.fstype == nil,
-               m.flags & UInt(MS_BIND) != 0, m.flags & UInt(MS_REMOUNT) == 0 {
+                m.flags & UInt(MS_BIND) != 0, m.flags & UInt(MS_REMOUNT) == 0
+            {
                 let tree = shim_detached_tree(source, m.flags & UInt(MS_REC) != 0 ? 1 : 0)
                 // Not permitted (no CAP_SYS_ADMIN here: plain rootless): the child binds it.
                 if tree == -EPERM { continue }
@@ -28,7 +29,9 @@ final class IdmappedMounts {
             guard let idmap = m.idmap, let source = m.source else { continue }
             let key = (idmap.uidMap ?? "") + "|" + (idmap.gidMap ?? "")
             let nsfd: Int32
-            if let existing = userns[key] { nsfd = existing } else {
+            if let existing = userns[key] {
+                nsfd = existing
+            } else {
                 nsfd = shim_userns_fd(idmap.uidMap, idmap.gidMap)
                 guard nsfd >= 0 else { throw RuntimeError.errno("user namespace for the idmapped mount of \(source)", -nsfd) }
                 fds.append(nsfd)

@@ -22,8 +22,12 @@ enum NotifySocket {
         let dir = stateDirectory(store, id: id)
         guard mkdir(dir, 0o755) == 0 || errno == EEXIST else { throw RuntimeError.errno("creating \(dir)") }
         var spec = spec
-        spec.mounts = (spec.mounts ?? []) + [Mount(destination: containerDirectory, type: "bind", source: dir,
-                                                   options: ["rbind", "nosuid", "nodev", "noexec"])]
+        spec.mounts =
+            (spec.mounts ?? []) + [
+                Mount(
+                    destination: containerDirectory, type: "bind", source: dir,
+                    options: ["rbind", "nosuid", "nodev", "noexec"])
+            ]
         var env = spec.process?.env ?? []
         env.removeAll { $0.hasPrefix("NOTIFY_SOCKET=") }
         env.append("NOTIFY_SOCKET=\(containerDirectory)/\(socketName)")
@@ -37,7 +41,7 @@ enum NotifySocket {
         unlink(path)
         let fd = shim_unix_dgram_bind(path)
         guard fd >= 0 else { throw RuntimeError.errno("binding \(path)", -fd) }
-        chmod(path, 0o777)   // the container's user may not be root
+        chmod(path, 0o777)  // the container's user may not be root
         return fd
     }
 
@@ -52,7 +56,7 @@ enum NotifySocket {
             guard n > 0 else { continue }
             let message = String(decoding: buf[0..<n], as: UTF8.self)
             guard message.split(separator: "\n").contains("READY=1") else { continue }
-            let reply = "READY=1"   // as runc relays it
+            let reply = "READY=1"  // as runc relays it
             let r = shim_unix_dgram_send(host, reply, reply.utf8.count)
             guard r == 0 else { throw RuntimeError.errno("notifying \(host)", -r) }
             return

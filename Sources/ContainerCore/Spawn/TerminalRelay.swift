@@ -6,8 +6,8 @@ import Glibc
 nonisolated(unsafe) private var windowChanged = false
 
 final class TerminalRelay {
-    private let ours: Int32      // our end of the socketpair the child sends the master over
-    let theirs: Int32            // handed to create() as the console socket
+    private let ours: Int32  // our end of the socketpair the child sends the master over
+    let theirs: Int32  // handed to create() as the console socket
     private var master: Int32 = -1
     private var saved = termios()
     private var raw = false
@@ -54,9 +54,11 @@ final class TerminalRelay {
     func relay(until pid: Int32) {
         let pidfd = shim_pidfd_open(pid)
         defer { if pidfd >= 0 { close(pidfd) } }
-        var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
-                   pollfd(fd: master, events: Int16(POLLIN), revents: 0),
-                   pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)]
+        var fds = [
+            pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: master, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)
+        ]
         var buf = [UInt8](repeating: 0, count: 16384)
         var stdinOpen = true
         signal(SIGWINCH) { _ in windowChanged = true }
@@ -66,7 +68,7 @@ final class TerminalRelay {
             if poll(&fds, 3, -1) < 0 { if errno == EINTR { continue }; return }
             if fds[1].revents != 0 {
                 let n = buf.withUnsafeMutableBytes { read(master, $0.baseAddress, $0.count) }
-                if n <= 0 { return }   // EIO: every slave fd is closed
+                if n <= 0 { return }  // EIO: every slave fd is closed
                 _ = buf.withUnsafeBytes { write(1, $0.baseAddress, n) }
             }
             if stdinOpen && fds[0].revents != 0 {

@@ -14,8 +14,8 @@ import Foundation
 public struct ContainerRecord: Codable, Sendable {
     public var ociVersion: String
     public var id: String
-    public var pid: Int32                // 0 while creating
-    public var startTime: UInt64         // /proc/<pid>/stat field 22
+    public var pid: Int32  // 0 while creating
+    public var startTime: UInt64  // /proc/<pid>/stat field 22
     public var bundle: String
     public var rootfs: String
     public var created: String
@@ -36,8 +36,10 @@ public struct ContainerRecord: Codable, Sendable {
     /// The config's hooks, without decoding a config that has none (`start`, `delete`).
     func hooks() throws -> Hooks? { try config.mayHaveHooks() ? spec.hooks : nil }
 
-    init(ociVersion: String, id: String, pid: Int32, startTime: UInt64, bundle: String, rootfs: String,
-         created: String, owner: String, annotations: [String: String]?, cgroup: CgroupHandle?, config: StoredConfig) {
+    init(
+        ociVersion: String, id: String, pid: Int32, startTime: UInt64, bundle: String, rootfs: String,
+        created: String, owner: String, annotations: [String: String]?, cgroup: CgroupHandle?, config: StoredConfig
+    ) {
         self.ociVersion = ociVersion
         self.id = id
         self.pid = pid
@@ -52,12 +54,15 @@ public struct ContainerRecord: Codable, Sendable {
     }
 
     /// A record for a config given as a value (it is encoded when first saved).
-    public init(ociVersion: String, id: String, pid: Int32, startTime: UInt64, bundle: String, rootfs: String,
-                created: String, owner: String, annotations: [String: String]?, cgroup: CgroupHandle?, spec: Spec) {
+    public init(
+        ociVersion: String, id: String, pid: Int32, startTime: UInt64, bundle: String, rootfs: String,
+        created: String, owner: String, annotations: [String: String]?, cgroup: CgroupHandle?, spec: Spec
+    ) {
         let config = StoredConfig()
         config.replace(spec)
-        self.init(ociVersion: ociVersion, id: id, pid: pid, startTime: startTime, bundle: bundle, rootfs: rootfs,
-                  created: created, owner: owner, annotations: annotations, cgroup: cgroup, config: config)
+        self.init(
+            ociVersion: ociVersion, id: id, pid: pid, startTime: startTime, bundle: bundle, rootfs: rootfs,
+            created: created, owner: owner, annotations: annotations, cgroup: cgroup, config: config)
     }
 
     enum CodingKeys: String, CodingKey {

@@ -20,9 +20,10 @@ extension ContainerRecord {
     /// The OCI state (runtime.md "State"), with runc's extra fields.
     public func ociState(in store: StateStore) -> OCIStateOutput {
         let status = status(in: store)
-        return OCIStateOutput(ociVersion: ociVersion, id: id, pid: status == .stopped ? 0 : pid,
-                              status: status.rawValue, bundle: bundle, rootfs: rootfs,
-                              created: created, owner: owner, annotations: annotations)
+        return OCIStateOutput(
+            ociVersion: ociVersion, id: id, pid: status == .stopped ? 0 : pid,
+            status: status.rawValue, bundle: bundle, rootfs: rootfs,
+            created: created, owner: owner, annotations: annotations)
     }
 }
 

@@ -9,7 +9,8 @@ struct ProcStat {
     init?(pid: Int32) {
         // Bytes, not String: this runs several times per command.
         guard pid > 0, let bytes = FileIO.read("/proc/\(pid)/stat"),
-              let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { return nil }
+            let close = bytes.lastIndex(of: UInt8(ascii: ")"))
+        else { return nil }
         // Fields after "comm)" start with the state (field 3); the start time is field 22.
         let fields = bytes[(close + 1)...].split(separator: UInt8(ascii: " "))
         guard fields.count > 19, let state = fields[0].first else { return nil }

@@ -38,7 +38,8 @@ struct StateSalvage {
 
     init(store: StateStore, id: String) {
         if let bytes = FileIO.readRegular(store.statePath(id)),
-           let state = try? JSONDecoder().decode(LenientState.self, from: Data(bytes)) {
+            let state = try? JSONDecoder().decode(LenientState.self, from: Data(bytes))
+        {
             stateReadable = true
             pid = state.pid
             startTime = state.startTime
@@ -58,7 +59,7 @@ struct StateSalvage {
         if let cgroup { return cgroup }
         if stateReadable && pid != nil { return nil }
         guard let layout = try? CgroupLayout.detect(),
-              var handle = try? Cgroups.manager(cgroupsPath: cgroupsPath, containerID: id, layout: layout).handle
+            var handle = try? Cgroups.manager(cgroupsPath: cgroupsPath, containerID: id, layout: layout).handle
         else { return nil }
         handle.created = handle.directories.filter { FileIO.isDirectory($0) }
         return handle.created.isEmpty ? nil : handle

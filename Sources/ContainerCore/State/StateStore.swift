@@ -109,7 +109,9 @@ public struct StateStore: Sendable {
             attempts += 1
             guard let stateBytes = FileIO.readRegular(statePath(id)) else {
                 if FileIO.isDirectory(directory(id)) {
-                    throw RuntimeError("container \"\(id)\" has no state.json: it was never fully created or its state is damaged (delete --force removes it)")
+                    throw RuntimeError(
+                        "container \"\(id)\" has no state.json: it was never fully created or its state is damaged (delete --force removes it)"
+                    )
                 }
                 throw RuntimeError.notFound(id)
             }

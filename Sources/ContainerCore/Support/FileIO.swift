@@ -29,7 +29,9 @@ public enum FileIO {
     }
 
     /// One write() of the whole value, as kernel interface files want.
-    public static func write(_ path: String, _ bytes: some Collection<UInt8>, flags: Int32 = O_WRONLY | O_CLOEXEC | O_TRUNC, mode: mode_t = 0o644) throws {
+    public static func write(
+        _ path: String, _ bytes: some Collection<UInt8>, flags: Int32 = O_WRONLY | O_CLOEXEC | O_TRUNC, mode: mode_t = 0o644
+    ) throws {
         let fd = open(path, flags, mode)
         guard fd >= 0 else { throw RuntimeError.errno("opening \(path)") }
         defer { close(fd) }
@@ -100,7 +102,7 @@ public enum FileIO {
 
     /// Lexical clean-up: "a/./b/../c" → "/a/c".
     public static func normalize(_ path: String) -> String {
-        if isNormal(path) { return path }   // the usual case; split + joined cost ~0.1 ms at start-up
+        if isNormal(path) { return path }  // the usual case; split + joined cost ~0.1 ms at start-up
         var parts: [Substring] = []
         for part in path.split(separator: "/") {
             if part == "." { continue }
@@ -113,8 +115,8 @@ public enum FileIO {
     /// Absolute, no empty, "." or ".." component, no trailing slash ("/" itself is normal).
     static func isNormal(_ path: String) -> Bool {
         let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
-        var component = 0   // length of the current component; -1 before the leading "/"
-        var dots = 0        // how many of its bytes are dots
+        var component = 0  // length of the current component; -1 before the leading "/"
+        var dots = 0  // how many of its bytes are dots
         for (i, b) in path.utf8.enumerated() {
             if b == slash {
                 if i > 0 && (component == 0 || dots == component && component <= 2) { return false }

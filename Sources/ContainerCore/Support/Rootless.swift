@@ -9,7 +9,7 @@ public enum Rootless {
 
     /// True unless /proc/self/uid_map is the initial namespace's full identity map.
     public static func inUserNamespace(uidMap: String? = FileIO.readString("/proc/self/uid_map")) -> Bool {
-        guard let uidMap else { return false }   // no /proc: assume the initial namespace, as runc does
+        guard let uidMap else { return false }  // no /proc: assume the initial namespace, as runc does
         let lines = uidMap.split(separator: "\n").filter { !$0.allSatisfy(\.isWhitespace) }
         guard lines.count == 1 else { return true }
         return lines[0].split(whereSeparator: \.isWhitespace).joined(separator: " ") != initialUIDMap
@@ -21,8 +21,10 @@ public enum Rootless {
     /// The default `--root`: /run/runtime for the host's root; `$XDG_RUNTIME_DIR/runtime` when
     /// rootless and that is set, as runc's `shouldHonorXDGRuntimeDir` decides (uid 0 in a user
     /// namespace with USER=root keeps /run/runtime, e.g. a container running a runtime).
-    public static func defaultStateRoot(euid: uid_t = geteuid(), inUserNamespace: @autoclosure () -> Bool = Rootless.inUserNamespace(),
-                                        environment: (String) -> String? = Rootless.environment) -> String {
+    public static func defaultStateRoot(
+        euid: uid_t = geteuid(), inUserNamespace: @autoclosure () -> Bool = Rootless.inUserNamespace(),
+        environment: (String) -> String? = Rootless.environment
+    ) -> String {
         let xdg = environment("XDG_RUNTIME_DIR") ?? ""
         if euid == 0 {
             guard !xdg.isEmpty, inUserNamespace(), environment("USER") != "root" else { return StateStore.defaultRoot }
