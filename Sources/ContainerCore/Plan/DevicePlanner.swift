@@ -15,11 +15,14 @@ struct DevicePlanner {
         ("null", 1, 3), ("zero", 1, 5), ("full", 1, 7), ("random", 1, 8), ("urandom", 1, 9), ("tty", 5, 0)
     ]
 
-    init(rootfs: String, spec: Spec, userNamespace: Bool, hostHasKcore: Bool = FileIO.exists("/proc/kcore")) throws {
+    let host: any PlannerHost
+
+    init(rootfs: String, spec: Spec, userNamespace: Bool, host: any PlannerHost = LiveHost(), hostHasKcore: Bool? = nil) throws {
         self.rootfs = rootfs
         self.spec = spec
         self.userNamespace = userNamespace
-        self.hostHasKcore = hostHasKcore
+        self.host = host
+        self.hostHasKcore = hostHasKcore ?? host.exists("/proc/kcore")
     }
 
     /// runc leaves /dev alone when the config bind-mounts the host's /dev.
@@ -56,7 +59,7 @@ struct DevicePlanner {
     private func node(path: String, mode: mode_t, major: UInt32, minor: UInt32, uid: UInt32, gid: UInt32) throws -> LaunchPlan.PlannedDevice
     {
         LaunchPlan.PlannedDevice(
-            path: try SecureJoin.resolve(rootfs: rootfs, path),
+            path: try SecureJoin.resolve(rootfs: rootfs, path, host: host),
             bindSource: userNamespace && mode & S_IFMT != S_IFIFO ? path : nil,
             mode: mode, major: major, minor: minor, uid: uid, gid: gid)
     }
@@ -67,13 +70,13 @@ struct DevicePlanner {
             ("/proc/self/fd", "/dev/fd"), ("/proc/self/fd/0", "/dev/stdin"),
             ("/proc/self/fd/1", "/dev/stdout"), ("/proc/self/fd/2", "/dev/stderr")
         ]
-        if hostHasKcore, FileIO.exists(rootfs + "/proc") || (spec.mounts ?? []).contains(where: { $0.destination == "/proc" }) {
+        if hostHasKcore, host.exists(rootfs + "/proc") || (spec.mounts ?? []).contains(where: { $0.destination == "/proc" }) {
             links.append(("/proc/kcore", "/dev/core"))
         }
         // With a devpts instance of its own, /dev/ptmx must be its ptmx (runc's setupPtmx).
         if (spec.mounts ?? []).contains(where: { $0.destination == "/dev/pts" }) {
             links.append(("pts/ptmx", "/dev/ptmx"))
         }
-        return try links.map { ($0.0, try SecureJoin.resolve(rootfs: rootfs, $0.1)) }
+        return try links.map { ($0.0, try SecureJoin.resolve(rootfs: rootfs, $0.1, host: host)) }
     }
 }

@@ -1,9 +1,9 @@
 /// HOME for the process when config.json does not set it: the user's entry in the
 /// container's /etc/passwd, else "/" (runc's behaviour).
 enum PasswdLookup {
-    static func home(uid: UInt32, rootfs: String) throws -> String {
+    static func home(uid: UInt32, rootfs: String, host: any PlannerHost = LiveHost()) throws -> String {
         // The image's /etc/passwd may be a symlink, a FIFO, /dev/zero: see ImageFile.
-        guard let bytes = try ImageFile.read(rootfs: rootfs, "/etc/passwd") else { return "/" }
+        guard let bytes = try host.imageFile(rootfs: rootfs, "/etc/passwd") else { return "/" }
         let text = String(decoding: bytes, as: UTF8.self)
         for line in text.split(separator: "\n") {
             let fields = line.split(separator: ":", omittingEmptySubsequences: false)

@@ -25,6 +25,8 @@ public struct Planner {
         /// The runtime itself runs in a user namespace (rootless podman): mknod is refused
         /// there even without a new user namespace in the config (runc binds devices then).
         public var inUserNamespace = Rootless.inUserNamespace()
+        /// Where the planner reads the host and the image (a fake in tests).
+        var host: any PlannerHost = LiveHost()
         public init(noPivot: Bool = false, preserveFDs: Int32 = 0) {
             self.noPivot = noPivot
             self.preserveFDs = preserveFDs
@@ -95,9 +97,7 @@ public struct Planner {
     /// the process's root through chroot (runtime.md: never the host's "/" instead), unless
     /// it is that "/" already.
     private func rootWithoutMountNamespace() -> String? {
-        let resolved = realpath(rootfs, nil).map { p in
-            defer { free(p) }; return String(cString: p)
-        }
+        let resolved = options.host.realPath(rootfs)
         return resolved == "/" ? nil : (resolved ?? rootfs)
     }
 
@@ -177,7 +177,7 @@ public struct Planner {
         for (index, mount) in (spec.mounts ?? []).enumerated() {
             plan.mounts += try planMount(mount, index: index)
         }
-        let devices = try DevicePlanner(rootfs: rootfs, spec: spec, userNamespace: userns)
+        let devices = try DevicePlanner(rootfs: rootfs, spec: spec, userNamespace: userns, host: options.host)
         plan.devices = try devices.devices()
         plan.symlinks = try devices.symlinks(mounts: plan.mounts)
         plan.maskedPaths = spec.linux?.maskedPaths ?? []
@@ -194,10 +194,9 @@ public struct Planner {
         let parent = "/" + parts.dropLast().joined(separator: "/")
         let name = parts.last.map(String.init) ?? ""
         guard !name.isEmpty else { return }
-        let hostParent = try SecureJoin.resolve(rootfs: rootfs, parent)
-        var st = stat()
-        guard lstat(hostParent + "/" + name, &st) == 0 else { return }  // missing: made as a directory
-        if st.st_mode & S_IFMT != S_IFDIR {
+        let hostParent = try SecureJoin.resolve(rootfs: rootfs, parent, host: options.host)
+        guard let kind = options.host.fileType(hostParent + "/" + name) else { return }  // missing: made as a directory
+        if kind != S_IFDIR {
             throw RuntimeError(
                 "config.json: mounts[\(index)].destination: filesystem \"\(type)\" must be mounted on an ordinary directory, and \(destination) is not one in the image"
             )
@@ -206,7 +205,7 @@ public struct Planner {
 
     func planMount(_ mount: Mount, index: Int) throws -> [LaunchPlan.PlannedMount] {
         let destination = mount.destination ?? ""
-        let target = try SecureJoin.resolve(rootfs: rootfs, destination)
+        let target = try SecureJoin.resolve(rootfs: rootfs, destination, host: options.host)
         // Symlinks already in the image are resolved here (dangling ones too); the child
         // resolves this again at mount time, inside the rootfs, for those earlier mounts add.
         let dest = target.count > rootfs.count ? String(target.dropFirst(rootfs.count)) : "/"
@@ -231,7 +230,7 @@ public struct Planner {
             planned.source = source
             planned.fstype = nil
             planned.data = nil
-            planned.makeFile = !FileIO.isDirectory(source)
+            planned.makeFile = !options.host.isDirectory(source)
             if mount.uidMappings != nil || mount.gidMappings != nil {
                 planned.idmap = .init(
                     uidMap: Self.idMap(mount.uidMappings), gidMap: Self.idMap(mount.gidMappings),
@@ -255,14 +254,14 @@ public struct Planner {
         plan.umask = try user.umask.map { try narrowed($0, "process.user.umask") } ?? -1
         plan.env = process.env ?? []
         if !plan.env.contains(where: { $0.hasPrefix("HOME=") }) {
-            plan.env.append("HOME=" + (try PasswdLookup.home(uid: user.uid, rootfs: rootfs)))
+            plan.env.append("HOME=" + (try PasswdLookup.home(uid: user.uid, rootfs: rootfs, host: options.host)))
         }
         plan.pathEnv = plan.env.last { $0.hasPrefix("PATH=") }.map { String($0.dropFirst(5)) }
         plan.noNewPrivileges = process.noNewPrivileges ?? false
         plan.oomScoreAdj = process.oomScoreAdj
         try ProcessSettings.apply(
             process, personality: spec.linux?.personality,
-            memoryPolicy: spec.linux?.memoryPolicy, to: &plan)
+            memoryPolicy: spec.linux?.memoryPolicy, host: options.host, to: &plan)
         plan.preserveFDs = options.preserveFDs + options.listenFDs
         plan.newKeyring = options.newKeyring
         if options.listenFDs > 0 {

@@ -5,7 +5,7 @@ import OCISpec
 enum ProcessSettings {
     static func apply(
         _ process: Process, personality: LinuxPersonality?, memoryPolicy: LinuxMemoryPolicy? = nil,
-        to plan: inout LaunchPlan
+        host: any PlannerHost = LiveHost(), to plan: inout LaunchPlan
     ) throws {
         if let policy = memoryPolicy, let mode = LinuxMemoryPolicy.knownModes[policy.mode] {
             let flags = (policy.flags ?? []).reduce(UInt32(0)) { $0 | (LinuxMemoryPolicy.knownFlags[$1] ?? 0) }
@@ -23,7 +23,7 @@ enum ProcessSettings {
                 priority: try narrowed(s.priority ?? 0, "process.scheduler.priority"), runtime: s.runtime ?? 0,
                 deadline: s.deadline ?? 0, period: s.period ?? 0)
         }
-        plan.lsmExec = securityLabel(process)
+        plan.lsmExec = securityLabel(process, host: host)
         if let affinity = process.execCPUAffinity {
             plan.cpuAffinityInitial = try affinity.initial.map { try cpuMask($0) }
             plan.cpuAffinityFinal = try affinity.final.map { try cpuMask($0) }
@@ -32,16 +32,16 @@ enum ProcessSettings {
 
     /// AppArmor profile or SELinux label for the exec, when the host has that LSM enabled;
     /// otherwise ignored with a debug note, as runc does.
-    static func securityLabel(_ process: Process) -> (path: String, value: String)? {
+    static func securityLabel(_ process: Process, host: any PlannerHost = LiveHost()) -> (path: String, value: String)? {
         if let profile = process.apparmorProfile, !profile.isEmpty {
-            if FileIO.readString("/sys/module/apparmor/parameters/enabled")?.hasPrefix("Y") == true {
-                let attr = FileIO.exists("/proc/self/attr/apparmor/exec") ? "/proc/self/attr/apparmor/exec" : "/proc/self/attr/exec"
+            if host.hostFile("/sys/module/apparmor/parameters/enabled")?.hasPrefix("Y") == true {
+                let attr = host.exists("/proc/self/attr/apparmor/exec") ? "/proc/self/attr/apparmor/exec" : "/proc/self/attr/exec"
                 return (attr, "exec " + profile)
             }
             Warnings.debug("process.apparmorProfile \"\(profile)\" ignored: AppArmor is not enabled on this host")
         }
         if let label = process.selinuxLabel, !label.isEmpty {
-            if FileIO.exists("/sys/fs/selinux/enforce") { return ("/proc/self/attr/exec", label) }
+            if host.exists("/sys/fs/selinux/enforce") { return ("/proc/self/attr/exec", label) }
             Warnings.debug("process.selinuxLabel ignored: SELinux is not enabled on this host")
         }
         return nil

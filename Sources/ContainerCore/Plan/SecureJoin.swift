@@ -4,7 +4,7 @@ import Glibc
 /// symlinks are followed, but absolute links and ".." are re-rooted at the rootfs, so a
 /// hostile image cannot point a mount at a host path (the runc CVE-2021-30465 class).
 enum SecureJoin {
-    static func resolve(rootfs: String, _ path: String) throws -> String {
+    static func resolve(rootfs: String, _ path: String, host: any PlannerHost = LiveHost()) throws -> String {
         var resolved: [Substring] = []
         var pending = Array(path.split(separator: "/").reversed())
         var hops = 0
@@ -12,15 +12,12 @@ enum SecureJoin {
             if part == "." { continue }
             if part == ".." { _ = resolved.popLast(); continue }
             let candidate = rootfs + "/" + (resolved + [part]).joined(separator: "/")
-            var buf = [CChar](repeating: 0, count: Int(PATH_MAX))
-            let n = readlink(candidate, &buf, buf.count - 1)
-            if n < 0 {  // not a symlink, or does not exist yet: keep as is
-                resolved.append(part)
+            guard let target = host.symlinkTarget(candidate) else {
+                resolved.append(part)  // not a symlink, or does not exist yet: keep as is
                 continue
             }
             hops += 1
             if hops > 255 { throw RuntimeError("\(path): too many levels of symbolic links in the rootfs") }
-            let target = String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
             if target.hasPrefix("/") { resolved = [] }
             pending.append(contentsOf: target.split(separator: "/").reversed())
         }

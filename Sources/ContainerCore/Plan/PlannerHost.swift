@@ -1,0 +1,52 @@
+import Glibc
+
+/// Everything the planner reads from the host, behind one seam: planning is a function of
+/// (spec, options, host view). The live view is the real file system; tests give a fake one
+/// and need no temporary directories.
+protocol PlannerHost: Sendable {
+    /// The target of the symlink at `path` (readlink), or nil: not a symlink, or missing.
+    func symlinkTarget(_ path: String) -> String?
+    /// The type bits of `path` without following a final symlink (S_IFDIR, S_IFLNK …), or nil.
+    func fileType(_ path: String) -> mode_t?
+    /// `path` with every symlink resolved (realpath), or nil.
+    func realPath(_ path: String) -> String?
+    /// A file of the container's image, opened inside `rootfs` with a size bound (ImageFile);
+    /// nil when the image has none.
+    func imageFile(rootfs: String, _ path: String) throws -> [UInt8]?
+    /// A small file of the host (/sys, /proc), or nil.
+    func hostFile(_ path: String) -> String?
+}
+
+extension PlannerHost {
+    func exists(_ path: String) -> Bool { fileType(path) != nil }
+    func isDirectory(_ path: String) -> Bool {
+        // Directories reached through a symlink count (a bind source may be one).
+        (realPath(path).flatMap { fileType($0) } ?? fileType(path)) == S_IFDIR
+    }
+}
+
+/// The real host.
+struct LiveHost: PlannerHost {
+    func symlinkTarget(_ path: String) -> String? {
+        var buf = [CChar](repeating: 0, count: Int(PATH_MAX))
+        let n = readlink(path, &buf, buf.count - 1)
+        guard n >= 0 else { return nil }
+        return String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    func fileType(_ path: String) -> mode_t? {
+        var st = stat()
+        return lstat(path, &st) == 0 ? st.st_mode & S_IFMT : nil
+    }
+
+    func realPath(_ path: String) -> String? {
+        realpath(path, nil).map { p in
+            defer { free(p) }
+            return String(cString: p)
+        }
+    }
+
+    func imageFile(rootfs: String, _ path: String) throws -> [UInt8]? { try ImageFile.read(rootfs: rootfs, path) }
+
+    func hostFile(_ path: String) -> String? { FileIO.readString(path) }
+}
