@@ -1,4 +1,5 @@
 import Glibc
+import OCISpec
 
 /// Reads and writes of cgroupfs files. The kernel parses each write() on its own,
 /// so a value is always handed over in exactly one write() (a multi-line value is
@@ -83,18 +84,7 @@ enum CgroupFile {
     }
 
     /// readdir(3) of `path`, without "." and "..".
-    private static func scan(_ path: String) -> [(name: String, type: UInt8)] {
-        guard let dir = opendir(path) else { return [] }
-        defer { closedir(dir) }
-        var found: [(name: String, type: UInt8)] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if name != "." && name != ".." { found.append((name, entry.pointee.d_type)) }
-        }
-        return found
-    }
+    private static func scan(_ path: String) -> [(name: String, type: UInt8)] { DirectoryEntries.list(path) }
 }
 
 func retryEINTR<T: BinaryInteger>(_ body: () -> T) -> T {

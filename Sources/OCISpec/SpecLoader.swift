@@ -87,20 +87,13 @@ public enum SpecLoader {
     }
 
     private static func readAll(_ fd: Int32, path: String, name: String) throws(SpecError) -> Data {
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw SpecError(file: name, message: "cannot read \(path): \(errnoText())")
+        // The size can change after fstat (a growing file): the bound holds while reading.
+        do { return Data(try FileBytes.readAll(fd, limit: maxFileSize)) } catch {
+            switch error {
+            case .tooLarge: throw tooLarge(path, name: name)
+            case .errno(let err): throw SpecError(file: name, message: "cannot read \(path): \(String(cString: strerror(err)))")
             }
-            if count == 0 { break }
-            // The size can change after fstat (a growing file): the bound holds while reading.
-            guard bytes.count + count <= maxFileSize else { throw tooLarge(path, name: name) }
-            bytes.append(contentsOf: chunk[0..<count])
         }
-        return Data(bytes)
     }
 
     private static func tooLarge(_ path: String, name: String) -> SpecError {

@@ -1,5 +1,6 @@
 import CShim
 import Glibc
+import OCISpec
 
 /// Files the runtime itself reads from a container image (/etc/passwd for HOME). The image
 /// is untrusted: the file is opened inside the rootfs (RESOLVE_IN_ROOT), without blocking,
@@ -19,15 +20,12 @@ enum ImageFile {
         guard fstat(fd, &st) == 0 else { throw RuntimeError.errno("the image's \(path)") }
         guard st.st_mode & S_IFMT == S_IFREG else { throw RuntimeError("the image's \(path): not a regular file") }
         guard st.st_size <= maxSize else { throw RuntimeError("the image's \(path): larger than \(maxSize) bytes") }
-        var out: [UInt8] = []
-        var buf = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; throw RuntimeError.errno("reading the image's \(path)") }
-            if n == 0 { return out }
-            // The size may grow under us: the bound holds for what is read too.
-            guard out.count + n <= maxSize else { throw RuntimeError("the image's \(path): larger than \(maxSize) bytes") }
-            out.append(contentsOf: buf[0..<n])
+        // The size may grow under us: the bound holds for what is read too.
+        do { return try FileBytes.readAll(fd, limit: maxSize) } catch {
+            switch error {
+            case .tooLarge: throw RuntimeError("the image's \(path): larger than \(maxSize) bytes")
+            case .errno(let err): throw RuntimeError.errno("reading the image's \(path)", err)
+            }
         }
     }
 }

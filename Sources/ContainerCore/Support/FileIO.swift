@@ -7,14 +7,7 @@ public enum FileIO {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        var out: [UInt8] = []
-        var buf = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if Glibc.errno == EINTR { continue }; return nil }
-            if n == 0 { return out }
-            out.append(contentsOf: buf[0..<n])
-        }
+        return try? FileBytes.readAll(fd)
     }
 
     /// A state-directory file (state.json, the stored config): a regular file of at most
@@ -71,26 +64,12 @@ public enum FileIO {
     /// rm -rf for the runtime's own state directory (small, no symlinks followed).
     public static func removeTree(_ path: String) {
         if unlink(path) == 0 || Glibc.errno == ENOENT { return }
-        if let dir = opendir(path) {
-            while let entry = readdir(dir) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-                if name == "." || name == ".." { continue }
-                removeTree(path + "/" + name)
-            }
-            closedir(dir)
-        }
+        for entry in DirectoryEntries.list(path) { removeTree(path + "/" + entry.name) }
         rmdir(path)
     }
 
     public static func listDirectory(_ path: String) -> [String] {
-        guard let dir = opendir(path) else { return [] }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names.sorted()
+        DirectoryEntries.list(path).map(\.name).sorted()
     }
 
     public static func absolute(_ path: String) -> String {

@@ -1,0 +1,27 @@
+import Glibc
+
+/// The one loop that reads a file descriptor to its end, with an optional bound: config
+/// files, state files, files of an image and small kernel files all go through it.
+public enum FileBytes {
+    public enum Failure: Error, Equatable {
+        case errno(Int32)
+        case tooLarge(Int)
+    }
+
+    /// Everything `fd` has left to read; more than `limit` bytes (the size may grow while we
+    /// read) is `.tooLarge`.
+    public static func readAll(_ fd: Int32, limit: Int? = nil) throws(Failure) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .errno(errno)
+            }
+            if count == 0 { return bytes }
+            if let limit, bytes.count + count > limit { throw .tooLarge(limit) }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+    }
+}
