@@ -90,6 +90,22 @@ createtime_tests() {
     expect_eq "… and nothing is left" "" "$(state_dir_entries)"
     [ $rc -eq 0 ] && ctr_delete --force "$id"
 
+    # Started as uid 0 of a user namespace with no mount privilege on the host (`unshare -Ur`):
+    # the read-only image cannot be a detached mount, so it is a sealed memfd copy; setgroups
+    # is denied there, so the container's namespace denies it too.
+    if ct_is_runc; then
+        skip "a runtime inside unshare -Ur runs a rootless bundle" "runc 1.1 cannot setns back to the host's mount namespace there"
+    elif command -v unshare >/dev/null 2>&1; then
+        dir=$WORK/ct-unshare
+        mkdir -p "$dir/b"
+        cp -a "$ROOTFS" "$dir/b/rootfs"
+        (cd "$dir/b" && "$RUNTIME" spec --rootless) >/dev/null 2>&1
+        jq '.process.terminal = false | .process.args = ["sh", "-c", "echo inside"]' "$dir/b/config.json" >"$dir/c.json" &&
+            mv "$dir/c.json" "$dir/b/config.json"
+        out=$(timeout -k 3 "$TIMEOUT" unshare -Ur "$RUNTIME" --root "$dir/state" run -b "$dir/b" "ct-unshare-$$" 2>&1 </dev/null)
+        expect_eq "a runtime inside unshare -Ur runs a rootless bundle (sealed copy of its image)" inside "$out"
+    fi
+
     # config.md: poststart hooks MUST be called after the user-specified process is executed.
     if ct_is_runc; then
         skip "poststart sees the exec'd process" "runc 1.1 runs poststart before the exec (runtime-spec config.md: MUST be after)"

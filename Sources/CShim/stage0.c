@@ -165,18 +165,21 @@ int shim_protected_exe(void) {
     int fd = (int)syscall(SYS_open_tree, AT_FDCWD, "/proc/self/exe", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
     if (fd >= 0) {
         struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
+        // Kernels before 5.12 have open_tree but not mount_setattr: fall back below.
         if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0) {
-            int err = -errno;
             close(fd);
-            return err;
+            fd = -1;
         }
-    } else if (faccessat(AT_FDCWD, "/proc/self/exe", W_OK, AT_EACCESS) < 0 && (errno == EACCES || errno == EROFS)) {
-        // Not writable by us, so not by anything we start either (rootless): the binary as is.
-        fd = open("/proc/self/exe", O_PATH | O_CLOEXEC);
-        if (fd < 0) return -errno;
-    } else {
-        fd = sealed_copy();
-        if (fd < 0) return fd;
+    }
+    if (fd < 0) {
+        if (faccessat(AT_FDCWD, "/proc/self/exe", W_OK, AT_EACCESS) < 0 && (errno == EACCES || errno == EROFS)) {
+            // Not writable by us, so not by anything we start either (rootless): the binary as is.
+            fd = open("/proc/self/exe", O_PATH | O_CLOEXEC);
+            if (fd < 0) return -errno;
+        } else {
+            fd = sealed_copy();
+            if (fd < 0) return fd;
+        }
     }
     protected_exe_fd = fd;
     return fd;

@@ -76,7 +76,9 @@ extension ContainerRuntime {
 
         var options = Planner.Options(noPivot: request.noPivot, preserveFDs: request.preserveFDs)
         options.cgroupHierarchies = cgroup?.handle.mountHierarchies() ?? []
-        options.rootless = geteuid() != 0
+        // Unprivileged, or in a user namespace whose setgroups is denied (`unshare -r`): the
+        // container's own namespace must deny it too, and no setgroups can be made there.
+        options.rootless = geteuid() != 0 || FileIO.readString("/proc/self/setgroups")?.hasPrefix("deny") == true
         options.newKeyring = !request.noNewKeyring
         options.listenFDs = Self.socketActivationFDs()
         options.seccompCache = .standard
