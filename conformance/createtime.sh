@@ -106,6 +106,22 @@ createtime_tests() {
         expect_eq "a runtime inside unshare -Ur runs a rootless bundle (sealed copy of its image)" inside "$out"
     fi
 
+    # `kill TERM` right after `start` reaches the handler the process installs first thing
+    # (runtime-tools' killsig), even under a seccomp profile that denies close_range: start
+    # returns once the program has been exec'd, with no 65k-iteration fd loop or seccomp
+    # set-up left between it and the program.
+    local x=$WORK/ct-killsig
+    mkdir -p "$x"
+    bundle=$(mkbundle ct-killsig "$ARGS_SH"' | .mounts += [{destination: "/x", type: "bind", source: $x, options: ["rbind", "rw"]}]
+        | .process.noNewPrivileges = false
+        | .linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["close_range"], action: "SCMP_ACT_ERRNO"}]}' \
+        --arg s 'trap "echo got-term >/x/term; exit 0" TERM; while :; do sleep 0.05; done' --arg x "$x")
+    id=$(new_id ct-killsig)
+    ctr_create "$id" "$bundle" && ctr_start "$id" && ctr_kill "$id" TERM
+    wait_file "$x/term" 5
+    expect_eq "kill TERM right after start reaches the process's handler" got-term "$(cat "$x/term" 2>/dev/null)" "$(cat "$OUT/$id.kill" 2>/dev/null)"
+    ctr_delete --force "$id"
+
     # config.md: poststart hooks MUST be called after the user-specified process is executed.
     if ct_is_runc; then
         skip "poststart sees the exec'd process" "runc 1.1 runs poststart before the exec (runtime-spec config.md: MUST be after)"
