@@ -71,8 +71,7 @@ void shim_hooks_pause(const struct shim_plan *p, int sync_fd) {
 // logs, the plan memfd) must not live on in the container.
 static void close_unneeded_fds(const struct shim_plan *p, int sync_fd) {
     unsigned int from = 3 + (unsigned int)(p->preserve_fds > 0 ? p->preserve_fds : 0);
-    unsigned int keep_from = from;
-    for (unsigned int fd = from; ; ) {
+    for (unsigned int fd = from;;) {
         // The lowest named fd at or above `fd`: close the gap below it, skip it.
         long next = -1;
         int named[] = { sync_fd, p->exec_fifo_fd, p->console_socket_fd, p->exec_fd, p->cgroup_fd };
@@ -86,7 +85,6 @@ static void close_unneeded_fds(const struct shim_plan *p, int sync_fd) {
         if ((unsigned int)next > fd) syscall(SYS_close_range, fd, (unsigned int)next - 1, 0);
         fd = (unsigned int)next + 1;
     }
-    (void)keep_from;
 }
 
 // Signals the runtime (or its caller) ignored or blocked must not stay so in the container:
