@@ -71,7 +71,10 @@ extension Lifecycle {
             var record = try f.create(id)
             try f.runtime.start(id: id)
             #expect(eventually { f.status(id) == "stopped" })
-            // Stand-in for a process that got the pid later: our own child, alive.
+            // Stand-in for a process that got the pid later: our own child, alive. Start times
+            // count clock ticks (10 ms): a real reuse of the pid takes the whole pid space to
+            // wrap, so let at least a tick pass, as it would have.
+            usleep(30_000)
             var bystander: pid_t = 0
             var argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sleep"), strdup("30"), nil]
             defer { argv.forEach { free($0) } }
