@@ -83,3 +83,39 @@ add_libraries() {
         done
     done
 }
+
+# vm_pack_initramfs ROOT FILE: the guest root as a newc cpio archive (sorted, reproducible).
+vm_pack_initramfs() {
+    (cd "$1" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet) >"$2.tmp"
+    mv "$2.tmp" "$2"
+    log "initramfs $(du -h "$2" | cut -f1) built in $(($(date +%s) - t0)) s"
+}
+
+# vm_boot INITRD CONSOLE APPEND: boot $kernel under TCG with the guest's console in CONSOLE,
+# then judge the guest's last "total: N passed, N failed" line (and qemu's exit status).
+# Uses $kernel, $memory, $timeout_s and $t0 from the caller.
+vm_boot() {
+    local initrd=$1 console=$2 append=$3 t1 qrc summary
+    t1=$(date +%s)
+    set +e
+    timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 \
+        -nographic -no-reboot -m "$memory" -smp 1 -accel tcg -cpu max \
+        -kernel "$kernel" -initrd "$initrd" -append "$append" \
+        -nic none -monitor none -serial stdio </dev/null 2>&1 |
+        sed -u -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1bc//g' -e 's/\r//g' | tee "$console"
+    qrc=${PIPESTATUS[0]}
+    set -e
+    log "qemu exited $qrc after $(($(date +%s) - t1)) s (total $(($(date +%s) - t0)) s); console in $console"
+    [ "$qrc" = 124 ] && log "timed out after $timeout_s s"
+
+    summary=$(grep -E '^total: [0-9]+ passed, [0-9]+ failed' "$console" | tail -1 || true)
+    if [ -z "$summary" ]; then
+        log "no summary line from the guest"
+        return 1
+    fi
+    echo "$summary"
+    case $summary in
+    *" passed, 0 failed"*) [ "$qrc" = 0 ] || { log "qemu exit status $qrc"; return 1; } ;;
+    *) return 1 ;;
+    esac
+}

@@ -101,32 +101,7 @@ EOF2
 chmod 0755 "$root/init"
 
 initrd=$cache/systemd-initramfs.cpio
-(cd "$root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet) >"$initrd.tmp"
-mv "$initrd.tmp" "$initrd"
-log "initramfs $(du -h "$initrd" | cut -f1) built in $(( $(date +%s) - t0 )) s"
+vm_pack_initramfs "$root" "$initrd"
 
 # --- boot ---------------------------------------------------------------------------
-console=$cache/systemd-console.log
-t1=$(date +%s)
-set +e
-timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 \
-    -nographic -no-reboot -m "$memory" -smp 1 -accel tcg -cpu max \
-    -kernel "$kernel" -initrd "$initrd" \
-    -append "console=ttyS0 quiet panic=-1 systemd.unit=rt-tests.service systemd.show_status=0 systemd.log_level=warning systemd.unified_cgroup_hierarchy=1" \
-    -nic none -monitor none -serial stdio </dev/null 2>&1 |
-    sed -u -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1bc//g' -e 's/\r//g' | tee "$console"
-qrc=${PIPESTATUS[0]}
-set -e
-log "qemu exited $qrc after $(( $(date +%s) - t1 )) s (total $(( $(date +%s) - t0 )) s); console in $console"
-[ "$qrc" = 124 ] && log "timed out after $timeout_s s"
-
-summary=$(grep -E '^total: [0-9]+ passed, [0-9]+ failed' "$console" | tail -1 || true)
-if [ -z "$summary" ]; then
-    log "no summary line from the guest"
-    exit 1
-fi
-echo "$summary"
-case $summary in
-    *" passed, 0 failed"*) [ "$qrc" = 0 ] || { log "qemu exit status $qrc"; exit 1; } ;;
-    *) exit 1 ;;
-esac
+vm_boot "$initrd" "$cache/systemd-console.log" "console=ttyS0 quiet panic=-1 systemd.unit=rt-tests.service systemd.show_status=0 systemd.log_level=warning systemd.unified_cgroup_hierarchy=1"
