@@ -10,17 +10,10 @@ T=60   # seconds allowed for any one runtime command
 
 total_pass=0 total_fail=0 total_skip=0
 
-ok() { echo "ok - $name: $*"; pass=$((pass + 1)); }
-fail() { echo "FAIL - $name: $*"; failed=$((failed + 1)); }
-skip() { echo "ok - $name: $* # SKIP"; skipped=$((skipped + 1)); }
-check() {
-    if [ "$2" = "$3" ]; then ok "$1 ($3)"; else fail "$1: expected '$2', got '$3'"; fi
-}
+# shellcheck source=vm/guest-lib.sh
+. "$(dirname "$0")/guest-lib.sh"
 
 rt() { timeout "$T" "$RUNTIME" --systemd-cgroup --root "$RTROOT" "$@"; }
-json_field() { tr -d ' \n' | sed -n "s/.*\"$1\":\"\{0,1\}\([^,\"}]*\).*/\1/p"; }
-state_of() { rt state "$1" 2>/dev/null | json_field status; }
-pid_of() { rt state "$1" 2>/dev/null | json_field pid; }
 prop() { systemctl show -p "$2" --value "$1" 2>&1; }
 wait_for() {
     n=$(($1 * 5)); shift

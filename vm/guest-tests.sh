@@ -12,20 +12,10 @@ T=30   # seconds allowed for any one runtime command
 
 total_pass=0 total_fail=0 total_skip=0
 
-ok() { echo "ok - $name: $*"; pass=$((pass + 1)); }
-fail() { echo "FAIL - $name: $*"; failed=$((failed + 1)); }
-skip() { echo "ok - $name: $* # SKIP"; skipped=$((skipped + 1)); }
-# check DESCRIPTION EXPECTED ACTUAL
-check() {
-    if [ "$2" = "$3" ]; then ok "$1 ($3)"; else fail "$1: expected '$2', got '$3'"; fi
-}
+# shellcheck source=vm/guest-lib.sh
+. "$(dirname "$0")/guest-lib.sh"
 
 rt() { timeout "$T" "$RUNTIME" --root "$RTROOT" "$@"; }
-
-# JSON helpers for one-line state output (busybox has no jq).
-json_field() { tr -d ' \n' | sed -n "s/.*\"$1\":\"\{0,1\}\([^,\"}]*\).*/\1/p"; }
-state_of() { rt state "$1" 2>/dev/null | json_field status; }
-pid_of() { rt state "$1" 2>/dev/null | json_field pid; }
 cgroup_dir_of() { p=$(sed -n 's/^0:://p' "/proc/$1/cgroup" 2>/dev/null); [ -n "$p" ] && echo "$CG$p"; }
 
 # wait_for SECONDS COMMAND...: poll every 0.2 s until COMMAND succeeds.

@@ -56,6 +56,7 @@ printf '%s\n' "${runtimes[@]}" >"$root/vm/runtimes"
 
 "$top/bundles/mkrootfs.sh" "$root/bundle" >/dev/null
 cp "$here/guest-tests.sh" "$root/vm/guest-tests.sh"
+cp "$here/guest-lib.sh" "$root/vm/guest-lib.sh"
 chmod 0755 "$root/vm/guest-tests.sh"
 printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"
 

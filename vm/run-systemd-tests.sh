@@ -65,6 +65,7 @@ done
 
 "$top/bundles/mkrootfs.sh" "$root/bundle" >/dev/null
 cp "$here/guest-systemd-tests.sh" "$root/vm/guest-systemd-tests.sh"
+cp "$here/guest-lib.sh" "$root/vm/guest-lib.sh"
 chmod 0755 "$root/vm/guest-systemd-tests.sh"
 printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"
 printf 'root:x:0:\n' >"$root/etc/group"
