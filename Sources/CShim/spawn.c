@@ -86,13 +86,8 @@ static pid_t start_stage0(const struct shim_plan *p, int exe, int plan_fd, int s
     shim_fd_path(path, exe);
     // The caller's name (comm) goes along as argv[0] and is restored after execve: the init
     // shows as "runtime" in ps, as it did as a clone of the caller.
-    char comm[32] = "runtime";
-    int cf = open("/proc/thread-self/comm", O_RDONLY | O_CLOEXEC);
-    if (cf >= 0) {
-        ssize_t n = read(cf, comm, sizeof comm - 1);
-        if (n > 0) { comm[n] = 0; char *nl = strchr(comm, '\n'); if (nl) *nl = 0; }
-        close(cf);
-    }
+    char comm[32] = "runtime";   // PR_GET_NAME fills at most 16 bytes, NUL included
+    (void)prctl(PR_GET_NAME, comm, 0, 0, 0);
     char *argv[] = { comm, NULL };
     char *envp[] = { env, NULL };
     pid_t pid;

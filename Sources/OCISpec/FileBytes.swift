@@ -6,6 +6,18 @@ public enum FileBytes {
     public enum Failure: Error, Equatable {
         case errno(Int32)
         case tooLarge(Int)
+        case notRegular
+    }
+
+    /// An open file that must be a regular file of at most `limit` bytes. It is checked with
+    /// fstat before anything is read, so a FIFO, a device or a directory is refused unread.
+    public static func readRegular(_ fd: Int32, limit: Int) throws(Failure) -> [UInt8] {
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw .errno(errno) }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw .notRegular }
+        guard info.st_size <= limit else { throw .tooLarge(limit) }
+        // The size may grow after fstat: the bound holds for what is read too.
+        return try readAll(fd, limit: limit)
     }
 
     /// Everything `fd` has left to read; more than `limit` bytes (the size may grow while we

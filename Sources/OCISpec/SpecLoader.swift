@@ -71,13 +71,9 @@ public enum SpecLoader {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard fd >= 0 else { throw SpecError(file: name, message: "cannot read \(path): \(errnoText())") }
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw SpecError(file: name, message: "cannot read \(path): \(errnoText())") }
-        guard info.st_mode & S_IFMT == S_IFREG else {
-            throw SpecError(file: name, message: "cannot read \(path): not a regular file")
+        do { return Data(try FileBytes.readRegular(fd, limit: maxFileSize)) } catch {
+            throw failure(error, path: path, name: name)
         }
-        guard info.st_size <= maxFileSize else { throw tooLarge(path, name: name) }
-        return try readAll(fd, path: path, name: name)
     }
 
     /// Standard input (`update --resources -`), whatever kind of file it is, up to the
@@ -87,17 +83,15 @@ public enum SpecLoader {
     }
 
     private static func readAll(_ fd: Int32, path: String, name: String) throws(SpecError) -> Data {
-        // The size can change after fstat (a growing file): the bound holds while reading.
-        do { return Data(try FileBytes.readAll(fd, limit: maxFileSize)) } catch {
-            switch error {
-            case .tooLarge: throw tooLarge(path, name: name)
-            case .errno(let err): throw SpecError(file: name, message: "cannot read \(path): \(String(cString: strerror(err)))")
-            }
-        }
+        do { return Data(try FileBytes.readAll(fd, limit: maxFileSize)) } catch { throw failure(error, path: path, name: name) }
     }
 
-    private static func tooLarge(_ path: String, name: String) -> SpecError {
-        SpecError(file: name, message: "cannot read \(path): larger than \(maxFileSize >> 20) MiB")
+    private static func failure(_ error: FileBytes.Failure, path: String, name: String) -> SpecError {
+        switch error {
+        case .tooLarge: return SpecError(file: name, message: "cannot read \(path): larger than \(maxFileSize >> 20) MiB")
+        case .notRegular: return SpecError(file: name, message: "cannot read \(path): not a regular file")
+        case .errno(let err): return SpecError(file: name, message: "cannot read \(path): \(errnoText(err))")
+        }
     }
 
     /// `path` made absolute against the current directory (not resolving symlinks).

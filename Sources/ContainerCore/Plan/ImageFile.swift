@@ -16,14 +16,10 @@ enum ImageFile {
         if fd == -ENOENT || fd == -ENOTDIR { return nil }
         guard fd >= 0 else { throw RuntimeError.errno("the image's \(path)", -fd) }
         defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw RuntimeError.errno("the image's \(path)") }
-        guard st.st_mode & S_IFMT == S_IFREG else { throw RuntimeError("the image's \(path): not a regular file") }
-        guard st.st_size <= maxSize else { throw RuntimeError("the image's \(path): larger than \(maxSize) bytes") }
-        // The size may grow under us: the bound holds for what is read too.
-        do { return try FileBytes.readAll(fd, limit: maxSize) } catch {
+        do { return try FileBytes.readRegular(fd, limit: maxSize) } catch {
             switch error {
             case .tooLarge: throw RuntimeError("the image's \(path): larger than \(maxSize) bytes")
+            case .notRegular: throw RuntimeError("the image's \(path): not a regular file")
             case .errno(let err): throw RuntimeError.errno("reading the image's \(path)", err)
             }
         }
