@@ -9,7 +9,7 @@ extension ContainerRuntime {
         let record = try store.load(id)
         let status = record.status(in: store)
         // pid 0 (still creating) must never reach kill(2): it would signal our process group.
-        guard record.pid > 0, status != .creating else { throw RuntimeError("container \"\(id)\" is still being created") }
+        guard record.pid > 0, status != .creating else { throw RuntimeError.invalidState("container \"\(id)\" is still being created") }
         guard status != .stopped || all else { throw RuntimeError.invalidState("container \"\(id)\" is not running") }
         if all, let handle = record.cgroup {
             let manager = Cgroups.open(handle)

@@ -18,7 +18,7 @@ extension ContainerRuntime {
         // a "paused" container with no process in it would never be resumed by anyone.
         if ((try? cgroup.pids()) ?? []).isEmpty {
             try? cgroup.thaw()
-            throw RuntimeError("container \"\(id)\": container process already exited")
+            throw RuntimeError.invalidState("container \"\(id)\": container process already exited")
         }
     }
 
