@@ -19,6 +19,7 @@
 # mount is gone; every runtime runs in that same namespace, so all see a plain v1 host. Our
 # seccomp cache is a tmpfs private to that namespace: "cold" empties it, the host's is untouched.
 #
+# State roots (--root) live on a tmpfs, as /run does for callers.
 # Times are taken with bash's $EPOCHREALTIME around a plain fork+exec of the runtime (no
 # `timeout`, no `date`), so the harness adds the same small constant to every runtime.
 # Printed per measure: the median ms of each runtime over all blocks, and the ratios
@@ -65,18 +66,24 @@ RTS=(ours crun runc)
 
 work=$(mktemp -d /tmp/bench-compare.XXXXXX)
 chmod 755 "$work"
+# State roots on a tmpfs, as callers keep them (/run/runc, /run/crun, /run/runtime): on this
+# host /tmp is ext4 with online discard, where every rewritten state file costs a synchronous
+# discard and would measure the disk rather than the runtime.
+mkdir -p "$work/state"
+mount -t tmpfs -o mode=755 bench-state "$work/state"
 cleanup() {
     local rt id
     for rt in "${RTS[@]}"; do
-        for id in "$work/state-$rt"/*; do
+        for id in "$work/state/$rt"/*; do
             [ -d "$id" ] || continue
-            timeout 5 "${bin[$rt]}" --root "$work/state-$rt" delete --force "${id##*/}" >/dev/null 2>&1 || true
+            timeout 5 "${bin[$rt]}" --root "$work/state/$rt" delete --force "${id##*/}" >/dev/null 2>&1 || true
         done
     done
+    umount "$work/state" 2>/dev/null || true
     rm -rf "$work"
 }
 trap cleanup EXIT
-for rt in "${RTS[@]}"; do mkdir -p "$work/state-$rt"; done
+for rt in "${RTS[@]}"; do mkdir -p "$work/state/$rt"; done
 mkdir -p "$work/t"
 
 # Bundles: b-true (/bin/true), b-sleep (sleep for the lifecycle), b-100k and b-1m (big
@@ -115,7 +122,7 @@ timed() {
     echo $((${t1/./} - ${t0/./})) >>"$work/t/$m.$rt.$block"
 }
 
-rtc() { local rt=$1; shift; "${bin[$rt]}" --root "$work/state-$rt" "$@"; }
+rtc() { local rt=$1; shift; "${bin[$rt]}" --root "$work/state/$rt" "$@"; }
 
 wait_stopped() {
     local rt=$1 id=$2 i
@@ -144,7 +151,7 @@ mkdir -p "$work/b-cold"
 rss_of() {  # rss_of RT CMD... -> KiB
     local rt=$1
     shift
-    /usr/bin/time -f %M -o "$work/rss" "${bin[$rt]}" --root "$work/state-$rt" "$@" >/dev/null 2>"$work/err" </dev/null \
+    /usr/bin/time -f %M -o "$work/rss" "${bin[$rt]}" --root "$work/state/$rt" "$@" >/dev/null 2>"$work/err" </dev/null \
         || fail "$rt: rss $*"
     cat "$work/rss"
 }
@@ -233,7 +240,16 @@ done
 # median of the numbers on stdin
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
+# The harness's own share of every time: the same fork+exec+wait of /bin/true.
+for ((i = 0; i < 30; i++)); do
+    t0=$EPOCHREALTIME
+    /bin/true >/dev/null 2>&1 </dev/null
+    t1=$EPOCHREALTIME
+    echo $((${t1/./} - ${t0/./}))
+done >"$work/t/harness"
+
 echo "compare: $N iterations x $REPEAT blocks, interleaved, in a private mount namespace without cgroup2"
+echo "  state roots on a tmpfs; harness floor (fork+exec of /bin/true, in every time below): $(median <"$work/t/harness" | awk '{ printf "%.2f", $1 / 1000 }') ms"
 for rt in "${RTS[@]}"; do echo "  $rt: ${bin[$rt]} ($("${bin[$rt]}" --version 2>/dev/null | head -1))"; done
 printf '%-13s %9s %9s %9s   %-22s %-22s\n' measure ours crun runc "ours/crun med [range]" "ours/runc med [range]"
 for m in run create start state exec kill delete seq50 par10 config-100k config-1m seccomp-cold seccomp-warm rss-run rss-state; do
@@ -255,7 +271,7 @@ for m in run create start state exec kill delete seq50 par10 config-100k config-
     echo "$line   ($unit)"
 done
 
-left=$(for rt in "${RTS[@]}"; do ls "$work/state-$rt"; done | grep -v '^warm' | tr '\n' ' ' || true)
+left=$(for rt in "${RTS[@]}"; do ls "$work/state/$rt"; done | grep -v '^warm' | tr '\n' ' ' || true)
 if [ -n "${left// /}" ]; then
     echo "compare: WARNING: containers left in state dirs: $left" >&2
     exit 1
