@@ -15,6 +15,8 @@ final class StoredConfig: @unchecked Sendable {
     let expectedDigest: String?
     /// Bytes the state directory does not have yet (new container, or changed by update).
     private(set) var unsaved = false
+    /// `digest(bytes)`, kept: `create` saves the record twice, and a 1 MB config takes ~1 ms to hash.
+    private var knownDigest: String?
 
     init(expectedDigest: String? = nil) { self.expectedDigest = expectedDigest }
 
@@ -39,6 +41,7 @@ final class StoredConfig: @unchecked Sendable {
             throw RuntimeError("does not match the digest in state.json (\(digest), not \(expectedDigest))")
         }
         bytes = raw
+        knownDigest = digest
     }
 
     func spec() throws -> Spec {
@@ -60,6 +63,18 @@ final class StoredConfig: @unchecked Sendable {
         return Self.contains(bytes, Array("\"hooks\"".utf8)) || Self.contains(bytes, Array("\\u".utf8))
     }
 
+    /// The config's annotations, decoding only them (state.json no longer copies them: a
+    /// 1 MB config's would be encoded twice per create and decoded by every command).
+    func annotations() -> [String: String]? {
+        if let decoded { return decoded.annotations }
+        guard let bytes, Self.contains(bytes, Array("\"annotations\"".utf8)) || Self.contains(bytes, Array("\\u".utf8)) else {
+            return nil
+        }
+        struct Annotated: Decodable { var annotations: [String: String]? }
+        // `load` checked these bytes against the digest of the config `create` validated.
+        return (try? JSONDecoder().decode(Annotated.self, from: Data(bytes)))?.annotations
+    }
+
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
         guard !needle.isEmpty, needle.count <= haystack.count else { return false }
         for i in 0...(haystack.count - needle.count) where haystack[i] == needle[0] {
@@ -71,6 +86,7 @@ final class StoredConfig: @unchecked Sendable {
     func replace(_ spec: Spec) {
         decoded = spec
         bytes = nil
+        knownDigest = nil
         unsaved = true
     }
 
@@ -83,6 +99,14 @@ final class StoredConfig: @unchecked Sendable {
     }
 
     func markSaved() { unsaved = false }
+
+    /// The digest state.json records for the bytes to save.
+    func digestToSave() throws -> String {
+        if let knownDigest { return knownDigest }
+        let digest = Self.digest(try bytesToSave())
+        knownDigest = digest
+        return digest
+    }
 
     /// FNV-1a (64 bit) and the length: enough to tell a truncated, garbled or swapped file
     /// from the one written (this guards against damage, not against an attacker who can
