@@ -48,6 +48,8 @@ public struct Planner {
         self.spec = spec
         self.bundle = bundle
         self.rootfs = Self.rootfsPath(spec, bundle: bundle)
+        var options = options
+        options.host = RememberingHost(options.host)
         self.options = options
     }
 
