@@ -10,9 +10,20 @@ enum CgroupFile {
     }
 
     static func write(path: String, _ value: String) throws {
+        let fd = try openForWriting(path: path, value)
+        defer { close(fd) }
+        try write(fd: fd, path: path, value)
+    }
+
+    /// `path` opened for `write(fd:)`; the error names `value`, the first thing to be written.
+    static func openForWriting(path: String, _ value: String) throws -> Int32 {
         let fd = retryEINTR { open(path, O_WRONLY | O_TRUNC | O_CLOEXEC) }
         if fd < 0 { throw CgroupError.writing(value, to: path, errno) }
-        defer { close(fd) }
+        return fd
+    }
+
+    /// One write() of `value`: the kernel takes each write as one setting (or one device rule).
+    static func write(fd: Int32, path: String, _ value: String) throws {
         let bytes = Array(value.utf8)
         let n = bytes.withUnsafeBytes { buf in
             retryEINTR { Glibc.write(fd, buf.baseAddress, buf.count) }

@@ -5,6 +5,13 @@ enum CgroupDirectories {
     /// mkdir -p `path`, appending every directory made here to `created`
     /// (parents first). Existing directories are left alone and not recorded.
     static func makeAll(_ path: String, created: inout [String]) throws {
+        // The usual case, a new leaf under an existing parent: one mkdir, no walk.
+        let leaf = cleanPath(path)
+        if mkdir(leaf, 0o755) == 0 {
+            created.append(leaf)
+            return
+        }
+        if errno == EEXIST && CgroupFile.isDirectory(leaf) { return }
         for dir in missing(path) {
             if mkdir(dir, 0o755) != 0 {
                 let err = errno

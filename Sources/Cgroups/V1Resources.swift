@@ -24,6 +24,18 @@ struct V1Resources {
         return d
     }
 
+    /// devices.allow and devices.deny take one rule per write(): each is opened once for all.
+    private static func writeRules(_ writes: [(file: String, value: String)], in dir: String) throws {
+        var open: [String: Int32] = [:]
+        defer { for fd in open.values { close(fd) } }
+        for w in writes {
+            let path = dir + "/" + w.file
+            let fd = try open[w.file] ?? CgroupFile.openForWriting(path: path, w.value)
+            open[w.file] = fd
+            try CgroupFile.write(fd: fd, path: path, w.value)
+        }
+    }
+
     mutating func apply(_ r: LinuxResources) throws {
         if let u = r.unified, !u.isEmpty {
             throw CgroupError("linux.resources.unified: needs cgroup v2, but the controllers of this host are cgroup v1")
@@ -32,7 +44,7 @@ struct V1Resources {
         if let devices = r.devices {
             let rules = try DeviceRule.resolve(devices)
             let d = try dir("devices", for: "linux.resources.devices")
-            for w in DeviceRules.v1Writes(rules) { try CgroupFile.write(d, w.file, w.value) }
+            try Self.writeRules(DeviceRules.v1Writes(rules), in: d)
         }
         if let m = r.memory { try applyMemory(m) }
         if let cpu = r.cpu { try applyCPU(cpu) }

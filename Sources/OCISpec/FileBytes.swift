@@ -16,8 +16,26 @@ public enum FileBytes {
         guard fstat(fd, &info) == 0 else { throw .errno(errno) }
         guard info.st_mode & S_IFMT == S_IFREG else { throw .notRegular }
         guard info.st_size <= limit else { throw .tooLarge(limit) }
+        // Straight into a buffer of the size fstat gave (a 1 MB config is then copied once,
+        // not regrown chunk by chunk); one byte more tells whether the file grew since.
+        let capacity = Int(info.st_size) + 1
+        var failure: Int32 = 0
+        var bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+            while count < capacity {
+                let n = read(fd, buffer.baseAddress! + count, capacity - count)
+                if n < 0 && errno == EINTR { continue }
+                if n < 0 { failure = errno }
+                if n <= 0 { return }
+                count += n
+            }
+        }
+        if failure != 0 { throw .errno(failure) }
+        if bytes.count < capacity { return bytes }
         // The size may grow after fstat: the bound holds for what is read too.
-        return try readAll(fd, limit: limit)
+        let rest = try readAll(fd, limit: limit - bytes.count)
+        guard bytes.count + rest.count <= limit else { throw .tooLarge(limit) }
+        bytes += rest
+        return bytes
     }
 
     /// Everything `fd` has left to read; more than `limit` bytes (the size may grow while we

@@ -68,10 +68,15 @@ public enum SpecLoader {
     /// opened, not a regular file (a FIFO, device or directory), or larger than
     /// `maxFileSize`. Never blocks: a FIFO is opened non-blocking and refused unread.
     public static func readFile(_ path: String, name: String) throws(SpecError) -> Data {
+        Data(try readFileBytes(path, name: name))
+    }
+
+    /// `readFile` as bytes, for a caller that keeps them (no copy into Data and back).
+    public static func readFileBytes(_ path: String, name: String) throws(SpecError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard fd >= 0 else { throw SpecError(file: name, message: "cannot read \(path): \(errnoText())") }
         defer { close(fd) }
-        do { return Data(try FileBytes.readRegular(fd, limit: maxFileSize)) } catch {
+        do { return try FileBytes.readRegular(fd, limit: maxFileSize) } catch {
             throw failure(error, path: path, name: name)
         }
     }

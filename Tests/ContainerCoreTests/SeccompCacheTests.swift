@@ -14,8 +14,9 @@ import Testing
     static func key(_ profile: LinuxSeccomp) -> [UInt8] { SeccompCache.key(profile) ?? [] }
 
     @Test func keyNamesTheRuntimeAndCompilerVersions() {
-        let head = String(decoding: Self.key(Self.profile).prefix(while: { $0 != UInt8(ascii: "{") }), as: UTF8.self)
-        #expect(head.hasPrefix("runtime \(RuntimeVersion.version)\ncompiler \(SeccompCompiler.formatVersion)\nlibseccomp "))
+        let text = String(decoding: Self.key(Self.profile), as: UTF8.self)
+        #expect(text.hasPrefix("runtime \(RuntimeVersion.version)\ncompiler \(SeccompCompiler.formatVersion)\nlibseccomp "))
+        #expect(text.hasSuffix("\nprofile " + String(decoding: SeccompKey(Self.profile).bytes, as: UTF8.self)))
     }
 
     @Test func secondUseReadsTheSameFilterFromTheCache() throws {

@@ -11,7 +11,7 @@ import TestSupport
         ContainerRecord(
             ociVersion: "1.2.0", id: id, pid: pid, startTime: 42, bundle: "/b/\(id)", rootfs: "/b/\(id)/rootfs",
             created: "2024-01-02T03:04:05.000000006Z", owner: "root", annotations: ["a": "b"], cgroup: nil,
-            spec: Spec(process: Process(args: ["/bin/sh"]), root: Root(path: "rootfs"), hostname: "h"))
+            spec: Spec(process: Process(args: ["/bin/sh"]), root: Root(path: "rootfs"), hostname: "h", annotations: ["a": "b"]))
     }
 
     @Test func saveLoadRoundTrip() throws {
@@ -26,10 +26,48 @@ import TestSupport
         #expect(loaded.startTime == 42)
         #expect(loaded.bundle == r.bundle && loaded.rootfs == r.rootfs)
         #expect(loaded.created == r.created && loaded.owner == "root")
-        #expect(loaded.annotations == ["a": "b"])
+        #expect(loaded.allAnnotations == ["a": "b"])
+        #expect(loaded.annotations == nil)  // read from config.json, not copied into state.json
+        #expect(FileIO.readString(store.statePath("c1"))?.contains("annotations") == false)
         #expect(loaded.cgroup == nil)
         let (stored, given) = (try loaded.spec, try r.spec)
         #expect(stored == given)
+    }
+
+    /// A container created by an older runtime has its annotations in state.json: still reported.
+    @Test func annotationsKeptInAnOlderStateAreReported() throws {
+        let t = try TempDir()
+        let store = StateStore(root: t.path)
+        _ = try store.createDirectory("c1")
+        try store.save(Self.record("c1", pid: 1234))
+        var json = try #require(FileIO.readString(store.statePath("c1")))
+        json.removeLast()  // the closing brace
+        json += #","annotations":{"old":"1"}}"#
+        try FileIO.writeAtomically(store.statePath("c1"), Array(json.utf8))
+        let loaded = try store.load("c1")
+        #expect(loaded.annotations == ["old": "1"])
+        #expect(loaded.ociState(in: store).annotations == ["old": "1"])
+    }
+
+    @Test func aConfigWithoutAnnotationsReportsNone() throws {
+        let t = try TempDir()
+        let store = StateStore(root: t.path)
+        _ = try store.createDirectory("c1")
+        var record = Self.record("c1")
+        record.annotations = nil
+        record.replaceSpec(Spec(process: Process(args: ["/bin/sh"]), root: Root(path: "rootfs")))
+        try store.save(record)
+        #expect(try store.load("c1").ociState(in: store).annotations == nil)
+    }
+
+    @Test func byteSearchFindsEveryPlacement() {
+        let needle = Array("\"hooks\"".utf8)
+        for (text, found) in [
+            ("\"hooks\"", true), ("x\"hooks\"", true), ("\"\"hooks\"y", true), ("\"hook\"", false),
+            ("\"hooks", false), ("", false), ("\"\"\"\"\"\"\"", false), ("ab\"hooks\"", true)
+        ] {
+            #expect(StoredConfig.contains(Array(text.utf8), needle) == found, "\(text)")
+        }
     }
 
     @Test func atomicWriteLeavesNoTemporaryFile() throws {

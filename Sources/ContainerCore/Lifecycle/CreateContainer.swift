@@ -41,13 +41,22 @@ extension ContainerRuntime {
     /// The validated config and the bytes it came from (kept verbatim in the state dir).
     static func loadConfig(_ bundle: String) throws -> (spec: Spec, bytes: [UInt8]) {
         let spec: Spec
-        let data: Data
+        let bytes: [UInt8]
         do {
-            data = try SpecLoader.readFile(bundle + "/config.json", name: "config.json")
-            spec = try SpecLoader.decode(data, file: "config.json")
+            bytes = try SpecLoader.readFileBytes(bundle + "/config.json", name: "config.json")
+            spec = try Self.decode(bytes)
         } catch { throw RuntimeError.config(error) }
         if let issue = SpecValidator.validate(spec, bundle: bundle).first { throw RuntimeError.config(issue) }
-        return (spec, Array(data))
+        return (spec, bytes)
+    }
+
+    /// Decoded in place: a Data that borrows the bytes for the call (no 1 MB copy).
+    private static func decode(_ bytes: [UInt8]) throws -> Spec {
+        try bytes.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return try SpecLoader.decode(Data(), file: "config.json") }
+            let borrowed = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: raw.count, deallocator: .none)
+            return try SpecLoader.decode(borrowed, file: "config.json")
+        }
     }
 
     @discardableResult

@@ -24,7 +24,7 @@ public struct Planner {
         public var listenFDs: Int32 = 0
         /// The runtime itself runs in a user namespace (rootless podman): mknod is refused
         /// there even without a new user namespace in the config (runc binds devices then).
-        public var inUserNamespace = Rootless.inUserNamespace()
+        public var inUserNamespace = Rootless.runsInUserNamespace
         /// Where the planner reads the host and the image (a fake in tests).
         var host: any PlannerHost = LiveHost()
         public init(noPivot: Bool = false, preserveFDs: Int32 = 0) {
@@ -48,6 +48,8 @@ public struct Planner {
         self.spec = spec
         self.bundle = bundle
         self.rootfs = Self.rootfsPath(spec, bundle: bundle)
+        var options = options
+        options.host = RememberingHost(options.host)
         self.options = options
     }
 

@@ -50,3 +50,25 @@ struct LiveHost: PlannerHost {
 
     func hostFile(_ path: String) -> String? { FileIO.readString(path) }
 }
+
+/// One plan's view of the host: each readlink is asked once. Resolving /dev/null, /dev/zero
+/// … inside the rootfs asks about rootfs/dev every time; nothing changes the files while
+/// a plan is made (the planner only reads).
+final class RememberingHost: PlannerHost, @unchecked Sendable {
+    private let host: any PlannerHost
+    private var targets: [String: String?] = [:]
+
+    init(_ host: any PlannerHost) { self.host = host }
+
+    func symlinkTarget(_ path: String) -> String? {
+        if let known = targets[path] { return known }
+        let target = host.symlinkTarget(path)
+        targets[path] = .some(target)
+        return target
+    }
+
+    func fileType(_ path: String) -> mode_t? { host.fileType(path) }
+    func realPath(_ path: String) -> String? { host.realPath(path) }
+    func imageFile(rootfs: String, _ path: String) throws -> [UInt8]? { try host.imageFile(rootfs: rootfs, path) }
+    func hostFile(_ path: String) -> String? { host.hostFile(path) }
+}

@@ -1,18 +1,13 @@
 import CSeccomp
 import Glibc
 import OCISpec
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// Compiled filters by profile: libseccomp needs ~18 ms here for the 400-odd rules podman
 /// passes (3 architectures), on every create; the same profile compiles to the same BPF, so
 /// it is compiled once per libseccomp version. Each entry holds its full key (runtime
-/// version, compiler format version, libseccomp version, profile JSON with sorted keys) and
-/// is used only when that key matches exactly: the file name is just a hash, never trusted
-/// alone. When the key cannot be computed the profile is compiled and nothing is cached.
+/// version, compiler format version, libseccomp version, every field of the profile:
+/// SeccompKey) and is used only when that key matches exactly: the file name is just a
+/// hash, never trusted alone. When the key cannot be computed the profile is compiled and nothing is cached.
 struct SeccompCache {
     let directory: String
 
@@ -46,13 +41,11 @@ struct SeccompCache {
     }
 
     static func key(_ profile: LinuxSeccomp) -> [UInt8]? {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        guard let json = try? encoder.encode(profile), let v = seccomp_version() else { return nil }
+        guard let v = seccomp_version() else { return nil }
         let versions =
             "runtime \(RuntimeVersion.version)\ncompiler \(SeccompCompiler.formatVersion)\n"
-            + "libseccomp \(v.pointee.major).\(v.pointee.minor).\(v.pointee.micro)\n"
-        return Array(versions.utf8) + Array(json)
+            + "libseccomp \(v.pointee.major).\(v.pointee.minor).\(v.pointee.micro)\nprofile "
+        return Array(versions.utf8) + SeccompKey(profile).bytes
     }
 
     /// A filter is only as trustworthy as whoever could write it: the directory and the entry

@@ -20,6 +20,7 @@ public struct ContainerRecord: Codable, Sendable {
     public var rootfs: String
     public var created: String
     public var owner: String
+    /// Kept in state.json by older runtimes only; read from the config otherwise (`allAnnotations`).
     public var annotations: [String: String]?
     public var cgroup: CgroupHandle?
     /// The host's NOTIFY_SOCKET at create: `start` relays the container's READY=1 there.
@@ -32,6 +33,9 @@ public struct ContainerRecord: Codable, Sendable {
 
     /// The config after `update`: re-encoded and saved with the next `StateStore.save`.
     public func replaceSpec(_ spec: Spec) { config.replace(spec) }
+
+    /// The annotations `state` reports: from state.json (a container of an older runtime) or the config.
+    var allAnnotations: [String: String]? { annotations ?? config.annotations() }
 
     /// The config's hooks, without decoding a config that has none (`start`, `delete`).
     func hooks() throws -> Hooks? { try config.mayHaveHooks() ? spec.hooks : nil }
@@ -96,9 +100,8 @@ public struct ContainerRecord: Codable, Sendable {
         try c.encode(rootfs, forKey: .rootfs)
         try c.encode(created, forKey: .created)
         try c.encode(owner, forKey: .owner)
-        try c.encodeIfPresent(annotations, forKey: .annotations)
         try c.encodeIfPresent(cgroup, forKey: .cgroup)
         try c.encodeIfPresent(notifySocket, forKey: .notifySocket)
-        try c.encode(StoredConfig.digest(try config.bytesToSave()), forKey: .configDigest)
+        try c.encode(try config.digestToSave(), forKey: .configDigest)
     }
 }

@@ -23,7 +23,7 @@ extension ContainerRecord {
         return OCIStateOutput(
             ociVersion: ociVersion, id: id, pid: status == .stopped ? 0 : pid,
             status: status.rawValue, bundle: bundle, rootfs: rootfs,
-            created: created, owner: owner, annotations: annotations)
+            created: created, owner: owner, annotations: allAnnotations)
     }
 }
 

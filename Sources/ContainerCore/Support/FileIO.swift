@@ -14,7 +14,7 @@ public enum FileIO {
     /// SpecLoader.maxFileSize, or nil; a damaged entry (a FIFO, /dev/zero) cannot block
     /// or exhaust memory.
     public static func readRegular(_ path: String) -> [UInt8]? {
-        (try? SpecLoader.readFile(path, name: path)).map { Array($0) }
+        try? SpecLoader.readFileBytes(path, name: path)
     }
 
     public static func readString(_ path: String) -> String? {

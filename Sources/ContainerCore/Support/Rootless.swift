@@ -15,14 +15,18 @@ public enum Rootless {
         return lines[0].split(whereSeparator: \.isWhitespace).joined(separator: " ") != initialUIDMap
     }
 
+    /// Whether this process runs in a user namespace: read once (a create asked three times),
+    /// as nothing here ever moves the runtime itself into another one.
+    public static let runsInUserNamespace = inUserNamespace()
+
     /// Not root, or root only inside a user namespace.
-    public static var active: Bool { geteuid() != 0 || inUserNamespace() }
+    public static var active: Bool { geteuid() != 0 || runsInUserNamespace }
 
     /// The default `--root`: /run/runtime for the host's root; `$XDG_RUNTIME_DIR/runtime` when
     /// rootless and that is set, as runc's `shouldHonorXDGRuntimeDir` decides (uid 0 in a user
     /// namespace with USER=root keeps /run/runtime, e.g. a container running a runtime).
     public static func defaultStateRoot(
-        euid: uid_t = geteuid(), inUserNamespace: @autoclosure () -> Bool = Rootless.inUserNamespace(),
+        euid: uid_t = geteuid(), inUserNamespace: @autoclosure () -> Bool = Rootless.runsInUserNamespace,
         environment: (String) -> String? = Rootless.environment
     ) -> String {
         let xdg = environment("XDG_RUNTIME_DIR") ?? ""
