@@ -14,7 +14,10 @@ public enum FileIO {
     /// SpecLoader.maxFileSize, or nil; a damaged entry (a FIFO, /dev/zero) cannot block
     /// or exhaust memory.
     public static func readRegular(_ path: String) -> [UInt8]? {
-        (try? SpecLoader.readFile(path, name: path)).map { Array($0) }
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        return try? FileBytes.readRegular(fd, limit: SpecLoader.maxFileSize)
     }
 
     public static func readString(_ path: String) -> String? {
