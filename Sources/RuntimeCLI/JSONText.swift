@@ -33,13 +33,17 @@ extension JSONText {
     /// order) still goes through the encoder. CLITests compare both over hostile strings.
     static func state(_ s: OCIStateOutput) throws -> String {
         if s.annotations != nil { return try pretty(s) }
-        // Sorted keys, as .sortedKeys orders them.
-        let fields = [
-            ("bundle", string(s.bundle)), ("created", string(s.created)), ("id", string(s.id)),
-            ("ociVersion", string(s.ociVersion)), ("owner", string(s.owner)), ("pid", String(s.pid)),
-            ("rootfs", string(s.rootfs)), ("status", string(s.status))
-        ]
-        return "{\n" + fields.map { "  \"\($0.0)\" : \($0.1)" }.joined(separator: ",\n") + "\n}"
+        // Sorted keys, as .sortedKeys orders them. Plain appends: `joined` alone cost ~190,000
+        // instructions here (a run-time look-up of an associated type).
+        var out = "{\n  \"bundle\" : " + string(s.bundle)
+        out += ",\n  \"created\" : " + string(s.created)
+        out += ",\n  \"id\" : " + string(s.id)
+        out += ",\n  \"ociVersion\" : " + string(s.ociVersion)
+        out += ",\n  \"owner\" : " + string(s.owner)
+        out += ",\n  \"pid\" : " + String(s.pid)
+        out += ",\n  \"rootfs\" : " + string(s.rootfs)
+        out += ",\n  \"status\" : " + string(s.status)
+        return out + "\n}"
     }
 
     /// A JSON string as JSONEncoder writes it with .withoutEscapingSlashes: quote, backslash

@@ -59,6 +59,11 @@ import Testing
         try store.save(record)
         #expect(try store.load("c1").cgroup == handle)
         #expect(StateSalvage(store: store, id: "c1").cgroup == handle)
+        // Empty lists, an empty element (cgroup2's controller key ""), digits, colons and
+        // multi-byte characters survive too.
+        record.cgroup = CgroupHandle(kind: .unified, paths: ["": "/sys/fs/cgroup/c1", "12:x": "/é/\u{0}/3:"], mountPoints: [:], created: [])
+        try store.save(record)
+        #expect(try store.load("c1").cgroup == record.cgroup)
         record.cgroup = nil
         try store.save(record)
         #expect(try store.load("c1").cgroup == nil)
@@ -67,10 +72,21 @@ import Testing
     /// A state.json from a newer runtime, or a damaged flat handle, fails closed.
     @Test(arguments: [
         (#""stateFormat":3"#, "newer runtime"),
-        (#""stateFormat":2,"cgroupKind":"v3","cgroupPaths":[],"cgroupMounts":[],"cgroupCreated":[]"#, "unknown cgroup layout"),
-        (#""stateFormat":2,"cgroupKind":"v1","cgroupPaths":["cpu"],"cgroupMounts":[],"cgroupCreated":[]"#, "odd number"),
-        (#""stateFormat":2,"cgroupKind":"v1","cgroupPaths":["a","1","a","2"],"cgroupMounts":[],"cgroupCreated":[]"#, "duplicate key"),
-        (#""stateFormat":2,"cgroupKind":"v1","cgroupPaths":[],"cgroupMounts":[]"#, "cgroupCreated")
+        (#""stateFormat":2,"cgroupKind":"v3","cgroupPaths":"","cgroupMounts":"","cgroupCreated":"""#, "unknown cgroup layout"),
+        (#""stateFormat":2,"cgroupKind":"v1","cgroupPaths":"3:cpu","cgroupMounts":"","cgroupCreated":"""#, "odd number"),
+        (#""stateFormat":2,"cgroupKind":"v1","cgroupPaths":"cpu","cgroupMounts":"","cgroupCreated":"""#, "valid length"),
+        (#""stateFormat":2,"cgroupKind":"v1","cgroupPaths":"4:cpu","cgroupMounts":"","cgroupCreated":"""#, "valid length"),
+        (#""stateFormat":2,"cgroupKind":"v1","cgroupPaths":":cpu","cgroupMounts":"","cgroupCreated":"""#, "valid length"),
+        (
+            #""stateFormat":2,"cgroupKind":"v1","cgroupPaths":"99999999999999999999999:x","cgroupMounts":"","cgroupCreated":"""#,
+            "valid length"
+        ),
+        (
+            #""stateFormat":2,"cgroupKind":"v1","cgroupPaths":"1:a1:11:a1:2","cgroupMounts":"","cgroupCreated":"""#,
+            "duplicate key"
+        ),
+        (#""stateFormat":2,"cgroupKind":"v1","cgroupPaths":[],"cgroupMounts":"","cgroupCreated":"""#, "cgroupPaths"),
+        (#""stateFormat":2,"cgroupKind":"v1","cgroupPaths":"","cgroupMounts":"""#, "cgroupCreated")
     ])
     func unreadableFormatsFail(fields: String, message: String) throws {
         let t = try TempDir()

@@ -1,10 +1,12 @@
 import Cgroups
 
-/// How state.json keeps the cgroup handle. Format 2 (ContainerRecord.currentFormat): flat fields of strings and
-/// arrays of strings beside the record's own, since every nested Codable type, dictionary and
-/// optional JSONDecoder meets for the first time in a process costs a runtime type look-up
-/// (a demangle and a scan of every protocol conformance in the binary): decoding the nested
-/// handle of format 1 was ~7% of a `state`.
+/// How state.json keeps the cgroup handle. Format 2 (ContainerRecord.currentFormat): flat
+/// string fields beside the record's own, a list as one string of length-prefixed elements
+/// ("5:blkio20:/sys/fs/cgroup/blkio"). Every nested Codable type, dictionary, array or
+/// optional that JSONDecoder meets costs run-time type look-ups (demangling, scans of every
+/// protocol conformance in the binary): the nested handle of format 1 was ~7% of a `state`,
+/// and even `[String]` fields cost ~100,000 instructions each. A plain string field costs
+/// ~3,000, one with escapes (a NUL separator is "\u0000") ~40,000: hence the lengths.
 /// Format 1 (no "stateFormat" key; containers created by earlier runtimes, still running
 /// across an upgrade) kept the handle as one "cgroup" object: it is still read.
 enum StoredCgroup {
@@ -12,9 +14,9 @@ enum StoredCgroup {
 
     static func encode(_ handle: CgroupHandle, into c: inout KeyedEncodingContainer<Keys>) throws {
         try c.encode(handle.kind.rawValue, forKey: .cgroupKind)
-        try c.encode(pairs(handle.paths), forKey: .cgroupPaths)
-        try c.encode(pairs(handle.mountPoints), forKey: .cgroupMounts)
-        try c.encode(handle.created, forKey: .cgroupCreated)
+        try c.encode(list(pairs(handle.paths)), forKey: .cgroupPaths)
+        try c.encode(list(pairs(handle.mountPoints)), forKey: .cgroupMounts)
+        try c.encode(list(handle.created), forKey: .cgroupCreated)
         if let unit = handle.systemd {
             try c.encode(unit.unit, forKey: .systemdUnit)
             try c.encode(unit.slice, forKey: .systemdSlice)
@@ -34,7 +36,7 @@ enum StoredCgroup {
         }
         var handle = CgroupHandle(
             kind: kind, paths: try map(c, .cgroupPaths), mountPoints: try map(c, .cgroupMounts),
-            created: try c.decode([String].self, forKey: .cgroupCreated))
+            created: try elements(c, .cgroupCreated))
         if c.contains(.systemdUnit) {
             handle.systemd = SystemdUnit(
                 unit: try c.decode(String.self, forKey: .systemdUnit), slice: try c.decode(String.self, forKey: .systemdSlice),
@@ -49,7 +51,7 @@ enum StoredCgroup {
     }
 
     private static func map(_ c: KeyedDecodingContainer<Keys>, _ key: Keys) throws -> [String: String] {
-        let flat = try c.decode([String].self, forKey: key)
+        let flat = try elements(c, key)
         guard flat.count % 2 == 0 else {
             throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "odd number of entries in a key/value list")
         }
@@ -60,5 +62,35 @@ enum StoredCgroup {
             }
         }
         return map
+    }
+
+    /// Each element as its UTF-8 length, ":", and itself.
+    private static func list(_ elements: [String]) -> String {
+        var text = ""
+        for element in elements { text += String(element.utf8.count) + ":" + element }
+        return text
+    }
+
+    private static func elements(_ c: KeyedDecodingContainer<Keys>, _ key: Keys) throws -> [String] {
+        let bytes = Array(try c.decode(String.self, forKey: key).utf8)
+        func damaged() -> DecodingError {
+            .dataCorruptedError(forKey: key, in: c, debugDescription: "a list element without a valid length")
+        }
+        var elements: [String] = []
+        var i = 0
+        while i < bytes.count {
+            var length = 0
+            let digits = i
+            while i < bytes.count, bytes[i] != UInt8(ascii: ":") {
+                guard bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9"), length <= bytes.count else { throw damaged() }
+                length = length * 10 + Int(bytes[i] - UInt8(ascii: "0"))
+                i += 1
+            }
+            guard i > digits, i < bytes.count, length <= bytes.count - i - 1 else { throw damaged() }
+            i += 1
+            elements.append(String(decoding: bytes[i..<(i + length)], as: UTF8.self))
+            i += length
+        }
+        return elements
     }
 }
