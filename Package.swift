@@ -35,7 +35,7 @@ let package = Package(
         // Helpers shared by the test targets (not shipped).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "OCISpecTests", dependencies: ["OCISpec"]),
-        .testTarget(name: "CLITests", dependencies: ["RuntimeCLI"]),
+        .testTarget(name: "CLITests", dependencies: ["RuntimeCLI", "TestSupport"]),
         .testTarget(name: "CgroupsTests", dependencies: ["Cgroups"]),
         .testTarget(name: "ContainerCoreTests", dependencies: ["ContainerCore", "OCISpec", "Cgroups", "TestSupport"]),
         .testTarget(name: "IntegrationTests", dependencies: ["ContainerCore", "OCISpec", "Cgroups", "TestSupport"])

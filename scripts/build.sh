@@ -11,12 +11,17 @@
 #   maps a binary's pages 64 KB at a time around each fault, so code spread over the 14 MB
 #   text is what peak RSS and the page-fault time of every start were made of.
 #   scripts/hot-symbols.sh regenerates the list; a stale list only costs locality.
+# - concrete generic types (KeyedDecodingContainer<CodingKeys>, [String]) are reached through
+#   metadata accessors, not by demangling their names at run time: each first use of a name
+#   cost a demangle and a scan of every protocol conformance in the binary (~20% of a `state`'s
+#   instructions; the text grows by ~50 KB).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # SwiftPM does not know the ordering file is a link input: relink every time (~1 s).
 rm -f .build/release/runtime
 swift build -c release --static-swift-stdlib -Xswiftc -static-executable -Xlinker -no-pie \
     -Xswiftc -use-ld=lld -Xswiftc -Xfrontend -Xswiftc -function-sections \
+    -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors \
     -Xlinker --symbol-ordering-file="$(pwd)/scripts/hot-symbols.txt" -Xlinker --no-warn-symbol-ordering \
     --product runtime "$@"
 echo "$(pwd)/.build/release/runtime"

@@ -92,7 +92,22 @@ enum CgroupDirectories {
         return out
     }
 
-    static func depth(_ p: String) -> Int { p.split(separator: "/").count }
+    /// The number of path components (what `split(separator: "/").count` says), counted over
+    /// the bytes: split's arrays of substrings made sorting `created` ~400,000 instructions of
+    /// every `delete`.
+    static func depth(_ p: String) -> Int {
+        var count = 0
+        var inComponent = false
+        for byte in p.utf8 {
+            if byte == UInt8(ascii: "/") {
+                inComponent = false
+            } else if !inComponent {
+                inComponent = true
+                count += 1
+            }
+        }
+        return count
+    }
 }
 
 extension CgroupHandle {

@@ -10,6 +10,13 @@ public struct SystemdUnit: Codable, Sendable, Equatable {
     public var name: String
     /// The user's manager (rootless) rather than the system's.
     public var user: Bool
+
+    public init(unit: String, slice: String, name: String, user: Bool) {
+        self.unit = unit
+        self.slice = slice
+        self.name = name
+        self.user = user
+    }
 }
 
 public enum SystemdCgroups {

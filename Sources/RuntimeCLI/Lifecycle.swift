@@ -18,7 +18,7 @@ struct State: ParsableCommand {
     @Argument(help: "Container id.") var id: String
     func run() throws {
         let state = try GlobalOptions.current.runtime.state(id: id)
-        FileOut.stdout(try JSONText.pretty(state) + "\n")
+        FileOut.stdout(try JSONText.state(state) + "\n")
     }
 }
 

@@ -70,11 +70,28 @@ public struct ContainerRecord: Codable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case ociVersion, id, pid, startTime, bundle, rootfs, created, owner, annotations, cgroup, notifySocket, configDigest
+        case stateFormat, ociVersion, id, pid, startTime, bundle, rootfs, created, owner, annotations, notifySocket, configDigest
+        // The cgroup handle: one object in format 1, flat fields since (StoredCgroup).
+        case cgroup, cgroupKind, cgroupPaths, cgroupMounts, cgroupCreated, systemdUnit, systemdSlice, systemdName, systemdUser
+    }
+
+    /// state.json's layout: 2 keeps the cgroup handle flat (StoredCgroup). A file without
+    /// the marker is format 1, written by an earlier runtime.
+    static let currentFormat = 2
+
+    /// The format a state.json was written in.
+    static func format(_ c: KeyedDecodingContainer<CodingKeys>) throws -> Int {
+        let format = try c.decodeIfPresent(Int.self, forKey: .stateFormat) ?? 1
+        guard (1...currentFormat).contains(format) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .stateFormat, in: c, debugDescription: "state format \(format) was written by a newer runtime")
+        }
+        return format
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        let format = try Self.format(c)
         ociVersion = try c.decode(String.self, forKey: .ociVersion)
         id = try c.decode(String.self, forKey: .id)
         pid = try c.decode(Int32.self, forKey: .pid)
@@ -84,7 +101,7 @@ public struct ContainerRecord: Codable, Sendable {
         created = try c.decode(String.self, forKey: .created)
         owner = try c.decode(String.self, forKey: .owner)
         annotations = try c.decodeIfPresent([String: String].self, forKey: .annotations)
-        cgroup = try c.decodeIfPresent(CgroupHandle.self, forKey: .cgroup)
+        cgroup = try StoredCgroup.decode(from: c, format: format)
         notifySocket = try c.decodeIfPresent(String.self, forKey: .notifySocket)
         // StateStore.load reads config.json and checks it against this digest.
         config = StoredConfig(expectedDigest: try c.decodeIfPresent(String.self, forKey: .configDigest))
@@ -92,6 +109,7 @@ public struct ContainerRecord: Codable, Sendable {
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(Self.currentFormat, forKey: .stateFormat)
         try c.encode(ociVersion, forKey: .ociVersion)
         try c.encode(id, forKey: .id)
         try c.encode(pid, forKey: .pid)
@@ -100,7 +118,7 @@ public struct ContainerRecord: Codable, Sendable {
         try c.encode(rootfs, forKey: .rootfs)
         try c.encode(created, forKey: .created)
         try c.encode(owner, forKey: .owner)
-        try c.encodeIfPresent(cgroup, forKey: .cgroup)
+        if let cgroup { try StoredCgroup.encode(cgroup, into: &c) }
         try c.encodeIfPresent(notifySocket, forKey: .notifySocket)
         try c.encode(try config.digestToSave(), forKey: .configDigest)
     }

@@ -25,14 +25,14 @@ struct StateSalvage {
         var bundle: String?
         var cgroup: CgroupHandle?
 
-        enum CodingKeys: String, CodingKey { case pid, startTime, bundle, cgroup }
-
         init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let c = try decoder.container(keyedBy: ContainerRecord.CodingKeys.self)
             pid = try? c.decodeIfPresent(Int32.self, forKey: .pid)
             startTime = try? c.decodeIfPresent(UInt64.self, forKey: .startTime)
             bundle = try? c.decodeIfPresent(String.self, forKey: .bundle)
-            cgroup = try? c.decodeIfPresent(CgroupHandle.self, forKey: .cgroup)
+            // Either format; an unknown format marker is read as the current one.
+            let format = (try? ContainerRecord.format(c)) ?? ContainerRecord.currentFormat
+            cgroup = try? StoredCgroup.decode(from: c, format: format)
         }
     }
 

@@ -96,8 +96,11 @@ public struct StateStore: Sendable {
             try FileIO.writeAtomically(configPath(record.id), try record.config.bytesToSave())
             record.config.markSaved()
         }
-        let data = try JSONEncoder().encode(record)
-        try FileIO.writeAtomically(statePath(record.id), Array(data))
+        // Slashes unescaped: a JSON string with any escape takes JSONDecoder's slow path, and
+        // every path has slashes.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        try FileIO.writeAtomically(statePath(record.id), Array(try encoder.encode(record)))
     }
 
     /// The record, with its config checked against the digest state.json holds. Anything

@@ -1,0 +1,96 @@
+import Cgroups
+
+/// How state.json keeps the cgroup handle. Format 2 (ContainerRecord.currentFormat): flat
+/// string fields beside the record's own, a list as one string of length-prefixed elements
+/// ("5:blkio20:/sys/fs/cgroup/blkio"). Every nested Codable type, dictionary, array or
+/// optional that JSONDecoder meets costs run-time type look-ups (demangling, scans of every
+/// protocol conformance in the binary): the nested handle of format 1 was ~7% of a `state`,
+/// and even `[String]` fields cost ~100,000 instructions each. A plain string field costs
+/// ~3,000, one with escapes (a NUL separator is "\u0000") ~40,000: hence the lengths.
+/// Format 1 (no "stateFormat" key; containers created by earlier runtimes, still running
+/// across an upgrade) kept the handle as one "cgroup" object: it is still read.
+enum StoredCgroup {
+    typealias Keys = ContainerRecord.CodingKeys
+
+    static func encode(_ handle: CgroupHandle, into c: inout KeyedEncodingContainer<Keys>) throws {
+        try c.encode(handle.kind.rawValue, forKey: .cgroupKind)
+        try c.encode(list(pairs(handle.paths)), forKey: .cgroupPaths)
+        try c.encode(list(pairs(handle.mountPoints)), forKey: .cgroupMounts)
+        try c.encode(list(handle.created), forKey: .cgroupCreated)
+        if let unit = handle.systemd {
+            try c.encode(unit.unit, forKey: .systemdUnit)
+            try c.encode(unit.slice, forKey: .systemdSlice)
+            try c.encode(unit.name, forKey: .systemdName)
+            try c.encode(unit.user, forKey: .systemdUser)
+        }
+    }
+
+    /// The handle in either format; nil when the container has none (rootless without a
+    /// delegated cgroup).
+    static func decode(from c: KeyedDecodingContainer<Keys>, format: Int) throws -> CgroupHandle? {
+        if format == 1 { return try c.decodeIfPresent(CgroupHandle.self, forKey: .cgroup) }
+        guard c.contains(.cgroupKind) else { return nil }
+        let kindName = try c.decode(String.self, forKey: .cgroupKind)
+        guard let kind = CgroupLayoutKind(rawValue: kindName) else {
+            throw DecodingError.dataCorruptedError(forKey: .cgroupKind, in: c, debugDescription: "unknown cgroup layout \"\(kindName)\"")
+        }
+        var handle = CgroupHandle(
+            kind: kind, paths: try map(c, .cgroupPaths), mountPoints: try map(c, .cgroupMounts),
+            created: try elements(c, .cgroupCreated))
+        if c.contains(.systemdUnit) {
+            handle.systemd = SystemdUnit(
+                unit: try c.decode(String.self, forKey: .systemdUnit), slice: try c.decode(String.self, forKey: .systemdSlice),
+                name: try c.decode(String.self, forKey: .systemdName), user: try c.decode(Bool.self, forKey: .systemdUser))
+        }
+        return handle
+    }
+
+    /// A dictionary as [key, value, key, value …], sorted by key (stable files).
+    private static func pairs(_ map: [String: String]) -> [String] {
+        map.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] }
+    }
+
+    private static func map(_ c: KeyedDecodingContainer<Keys>, _ key: Keys) throws -> [String: String] {
+        let flat = try elements(c, key)
+        guard flat.count % 2 == 0 else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "odd number of entries in a key/value list")
+        }
+        var map: [String: String] = [:]
+        for i in stride(from: 0, to: flat.count, by: 2) {
+            guard map.updateValue(flat[i + 1], forKey: flat[i]) == nil else {
+                throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "duplicate key \"\(flat[i])\"")
+            }
+        }
+        return map
+    }
+
+    /// Each element as its UTF-8 length, ":", and itself.
+    private static func list(_ elements: [String]) -> String {
+        var text = ""
+        for element in elements { text += String(element.utf8.count) + ":" + element }
+        return text
+    }
+
+    private static func elements(_ c: KeyedDecodingContainer<Keys>, _ key: Keys) throws -> [String] {
+        let bytes = Array(try c.decode(String.self, forKey: key).utf8)
+        func damaged() -> DecodingError {
+            .dataCorruptedError(forKey: key, in: c, debugDescription: "a list element without a valid length")
+        }
+        var elements: [String] = []
+        var i = 0
+        while i < bytes.count {
+            var length = 0
+            let digits = i
+            while i < bytes.count, bytes[i] != UInt8(ascii: ":") {
+                guard bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9"), length <= bytes.count else { throw damaged() }
+                length = length * 10 + Int(bytes[i] - UInt8(ascii: "0"))
+                i += 1
+            }
+            guard i > digits, i < bytes.count, length <= bytes.count - i - 1 else { throw damaged() }
+            i += 1
+            elements.append(String(decoding: bytes[i..<(i + length)], as: UTF8.self))
+            i += length
+        }
+        return elements
+    }
+}
