@@ -44,16 +44,41 @@ struct Exec: ParsableCommand {
         }
         let runtime = GlobalOptions.current.runtime
         Log.debug("exec \(id): building the process")
-        var process: Process
+        var request: ExecRequest
+        let program: String?
         if let processFile {
             let data: Data
             do { data = try SpecLoader.readFile(FileIO.absolute(processFile), name: processFile) } catch {
                 throw RuntimeError("--process: \(error)")
             }
+            let process: Process
             do { process = try SpecLoader.decode(Process.self, from: data, file: processFile) } catch { throw RuntimeError.config(error) }
+            request = ExecRequest(id: id, process: process)
+            program = process.args?.first
         } else {
-            process = try runtime.containerProcess(id: id)
-            process.args = args.first == "--" ? Array(args.dropFirst()) : args
+            let args = args.first == "--" ? Array(args.dropFirst()) : args
+            request = ExecRequest(id: id, changingContainersProcess: changes(args: args))
+            program = args.first
+        }
+        request.consoleSocket = consoleSocket
+        request.detach = detach
+        request.pidFile = pidFile
+        request.preserveFDs = preserveFDs
+        request.ignorePaused = ignorePaused
+        // runc: in the foreground, a terminal without a console socket is ours to relay.
+        request.foregroundTerminal = !detach && consoleSocket == nil
+        Log.debug("exec \(id): starting \(program ?? "?")\(detach ? " (detached)" : "")")
+        let code = try runtime.exec(request)
+        Log.debug("exec \(id): \(detach ? "detached" : "process exited with \(code)")")
+        return code
+    }
+
+    /// The flags' changes to the container's own process (what `exec` starts from when given
+    /// only args), applied by `exec` to the record it loads.
+    private func changes(args: [String]) -> @Sendable (inout Process) throws -> Void {
+        let (tty, env, cwd, user, additionalGids, noNewPrivs, caps) = (tty, env, cwd, user, additionalGids, noNewPrivs, caps)
+        return { process in
+            process.args = args
             process.terminal = tty
             process.consoleSize = nil
             process.env = (process.env ?? []) + env
@@ -70,18 +95,6 @@ struct Exec: ParsableCommand {
                 process.capabilities = c
             }
         }
-        var request = ExecRequest(id: id, process: process)
-        request.consoleSocket = consoleSocket
-        request.detach = detach
-        request.pidFile = pidFile
-        request.preserveFDs = preserveFDs
-        request.ignorePaused = ignorePaused
-        // runc: in the foreground, a terminal without a console socket is ours to relay.
-        request.foregroundTerminal = !detach && consoleSocket == nil && process.isTerminal
-        Log.debug("exec \(id): starting \(process.args?.first ?? "?")\(detach ? " (detached)" : "")")
-        let code = try runtime.exec(request)
-        Log.debug("exec \(id): \(detach ? "detached" : "process exited with \(code)")")
-        return code
     }
 
     /// runc's `--user uid[:gid]`: both decimal, in range; "" means not given (runc).
