@@ -113,3 +113,64 @@ struct Exec: ParsableCommand {
         return user
     }
 }
+
+extension Exec {
+    /// The argv shapes callers run for every exec — flags, the id, then the command (none with
+    /// --process: podman, containerd) — as FastPath does for the other per-container commands:
+    /// ArgumentParser's reflection costs ~1 ms of each. After the command's first word every
+    /// argument is the command's (ArgumentParser's passthrough). Anything else (repeatable or
+    /// unknown flags, `--`, help) returns nil and goes to ArgumentParser. CLITests check both agree.
+    static func fastPath(_ args: [String]) -> Exec? {
+        let flags: Set = ["--detach", "--tty", "--no-new-privs", "--ignore-paused"]
+        let options: Set = ["--process", "--cwd", "--user", "--console-socket", "--pid-file", "--preserve-fds"]
+        let long = ["-d": "--detach", "-t": "--tty", "-p": "--process", "-u": "--user"]
+        var seen: Set<String> = []
+        var values: [String: String] = [:]
+        var i = 0
+        while i < args.count, args[i].hasPrefix("-") {
+            let parts = args[i].split(separator: "=", maxSplits: 1).map(String.init)
+            // "-p=x": ArgumentParser's own reading of a short name with "=".
+            if parts.count == 2, !parts[0].hasPrefix("--") { return nil }
+            let name = long[parts[0]] ?? parts[0]
+            // Each at most once: what ArgumentParser makes of repeats is its business.
+            guard seen.insert(name).inserted else { return nil }
+            // A value that looks like a flag is one only --user takes (ArgumentParser's rule).
+            func plain(_ value: String) -> Bool { !value.hasPrefix("-") || name == "--user" }
+            if parts.count == 1, flags.contains(name) {
+                i += 1
+            } else if parts.count == 2, options.contains(name), plain(parts[1]) {
+                values[name] = parts[1]
+                i += 1
+            } else if parts.count == 1, options.contains(name), i + 1 < args.count, plain(args[i + 1]) {
+                values[name] = args[i + 1]
+                i += 2
+            } else {
+                return nil
+            }
+        }
+        guard i < args.count, !(args.dropFirst(i + 1).first?.hasPrefix("-") ?? false) else { return nil }
+        var c = Exec()
+        c.processFile = values["--process"]
+        c.env = []
+        c.cwd = values["--cwd"]
+        c.user = values["--user"]
+        c.additionalGids = []
+        c.caps = []
+        c.noNewPrivs = seen.contains("--no-new-privs")
+        c.tty = seen.contains("--tty")
+        c.consoleSocket = values["--console-socket"]
+        c.detach = seen.contains("--detach")
+        c.pidFile = values["--pid-file"]
+        if let fds = values["--preserve-fds"] {
+            guard let n = Int32(fds) else { return nil }
+            c.preserveFDs = n
+        } else {
+            c.preserveFDs = 0
+        }
+        c.ignorePaused = seen.contains("--ignore-paused")
+        c.cgroups = []
+        c.id = args[i]
+        c.args = Array(args[(i + 1)...])
+        return c
+    }
+}
