@@ -47,7 +47,7 @@ enum FastPath {
             c.id = pos[0]
             return c
         case "exec":
-            return Exec.fastPath(Array(args.dropFirst()))
+            return ExecInvocation.fastPath(Array(args.dropFirst()))
         default:
             return nil
         }

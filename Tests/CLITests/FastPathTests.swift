@@ -16,7 +16,8 @@ import Testing
         case let c as State: return ["state", c.id]
         case let c as Kill: return ["kill", c.id, c.signal, "\(c.all)"]
         case let c as Delete: return ["delete", c.id, "\(c.force)"]
-        case let c as Exec:
+        case let c as Exec: return fields(c.invocation)
+        case let c as ExecInvocation:
             let options = [c.processFile, c.cwd, c.user, c.consoleSocket, c.pidFile].map { $0 ?? "-" }
             let flags = [c.noNewPrivs, c.tty, c.detach, c.ignorePaused].map { "\($0)" }
             let lists = [c.env, c.additionalGids.map { "\($0)" }, c.caps, c.cgroups].map { $0.joined(separator: ",") }
