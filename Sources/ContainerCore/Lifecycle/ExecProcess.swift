@@ -35,7 +35,7 @@ extension ContainerRuntime {
     /// Returns the exit code of the process (0 when detached).
     public func exec(_ request: ExecRequest) throws -> Int32 {
         let record = try store.load(request.id)
-        var spec = try record.spec
+        var spec = try ExecConfig.spec(of: record)
         let process: Process
         switch request.source {
         case .given(let given): process = given
