@@ -61,8 +61,10 @@ static int capset_all(const struct shim_plan *p) {
 static void drop_bounding(const struct shim_plan *p, int sync_fd) {
     for (int cap = 0; cap <= 63; cap++) {
         if (p->cap_bounding & (1ULL << cap)) continue;
-        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
-            shim_fail(sync_fd, errno, "process.capabilities.bounding: dropping a capability", NULL);
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0) continue;
+        // EINVAL: past the kernel's last capability, and so is every cap above it.
+        if (errno == EINVAL) break;
+        shim_fail(sync_fd, errno, "process.capabilities.bounding: dropping a capability", NULL);
     }
 }
 
