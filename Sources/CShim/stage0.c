@@ -65,7 +65,9 @@ static pid_t clone_init(struct shim_plan *p) {
         struct clone_args args;
         memset(&args, 0, sizeof args);
         args.flags = flags | CLONE_INTO_CGROUP;
-        args.exit_signal = SIGCHLD;
+        // With CLONE_PARENT the child's exit signal is ours (SIGCHLD, from posix_spawn):
+        // clone3 refuses any other value with EINVAL, which sent every clone to the fallback.
+        args.exit_signal = 0;
         args.cgroup = (uint64_t)p->cgroup_fd;
         pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
         if (pid >= 0) return pid;

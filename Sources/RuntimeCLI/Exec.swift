@@ -26,63 +26,15 @@ struct Exec: ParsableCommand {
     @Argument(help: "Container id.") var id: String
     @Argument(parsing: .captureForPassthrough, help: "Command and arguments.") var args: [String] = []
 
-    /// runc: a failure of `exec` itself exits 255, so that a caller can tell it from the
-    /// process's own exit status; only a usage error (no command) exits 1.
-    func run() throws {
-        guard processFile != nil || !args.isEmpty else { throw RuntimeError("exec: give a command, or --process FILE") }
-        let code: Int32
-        do { code = try execute() } catch let error as ExitCode { throw error } catch {
-            Log.error("exec failed: \(error)")
-            throw ExitCode(255)
-        }
-        if code != 0 { throw ExitCode(code) }
+    /// The values as the rest of `exec` takes them (the fast path makes the same directly).
+    var invocation: ExecInvocation {
+        ExecInvocation(
+            processFile: processFile, env: env, cwd: cwd, user: user, additionalGids: additionalGids, caps: caps,
+            noNewPrivs: noNewPrivs, tty: tty, consoleSocket: consoleSocket, detach: detach, pidFile: pidFile,
+            preserveFDs: preserveFDs, ignorePaused: ignorePaused, cgroups: cgroups, id: id, args: args)
     }
 
-    private func execute() throws -> Int32 {
-        if !cgroups.isEmpty {
-            throw RuntimeError.unsupported("--cgroup: running the process in a sub-cgroup is not supported by this runtime")
-        }
-        let runtime = GlobalOptions.current.runtime
-        Log.debug("exec \(id): building the process")
-        var process: Process
-        if let processFile {
-            let data: Data
-            do { data = try SpecLoader.readFile(FileIO.absolute(processFile), name: processFile) } catch {
-                throw RuntimeError("--process: \(error)")
-            }
-            do { process = try SpecLoader.decode(Process.self, from: data, file: processFile) } catch { throw RuntimeError.config(error) }
-        } else {
-            process = try runtime.containerProcess(id: id)
-            process.args = args.first == "--" ? Array(args.dropFirst()) : args
-            process.terminal = tty
-            process.consoleSize = nil
-            process.env = (process.env ?? []) + env
-            if let cwd { process.cwd = cwd }
-            if let user { process.user = try Self.parseUser(user, base: process.resolvedUser) }
-            if !additionalGids.isEmpty { process.user?.additionalGids = additionalGids }
-            if noNewPrivs { process.noNewPrivileges = true }
-            if !caps.isEmpty {
-                var c = process.capabilities ?? LinuxCapabilities()
-                for cap in caps {
-                    c.bounding = (c.bounding ?? []) + [cap]; c.effective = (c.effective ?? []) + [cap]
-                    c.permitted = (c.permitted ?? []) + [cap]
-                }
-                process.capabilities = c
-            }
-        }
-        var request = ExecRequest(id: id, process: process)
-        request.consoleSocket = consoleSocket
-        request.detach = detach
-        request.pidFile = pidFile
-        request.preserveFDs = preserveFDs
-        request.ignorePaused = ignorePaused
-        // runc: in the foreground, a terminal without a console socket is ours to relay.
-        request.foregroundTerminal = !detach && consoleSocket == nil && process.isTerminal
-        Log.debug("exec \(id): starting \(process.args?.first ?? "?")\(detach ? " (detached)" : "")")
-        let code = try runtime.exec(request)
-        Log.debug("exec \(id): \(detach ? "detached" : "process exited with \(code)")")
-        return code
-    }
+    func run() throws { try invocation.run() }
 
     /// runc's `--user uid[:gid]`: both decimal, in range; "" means not given (runc).
     static func parseUser(_ text: String, base: User) throws -> User {

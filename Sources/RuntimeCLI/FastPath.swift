@@ -46,6 +46,8 @@ enum FastPath {
             c.force = !scanner.flags.isEmpty
             c.id = pos[0]
             return c
+        case "exec":
+            return ExecInvocation.fastPath(Array(args.dropFirst()))
         default:
             return nil
         }

@@ -16,6 +16,12 @@ import Testing
         case let c as State: return ["state", c.id]
         case let c as Kill: return ["kill", c.id, c.signal, "\(c.all)"]
         case let c as Delete: return ["delete", c.id, "\(c.force)"]
+        case let c as Exec: return fields(c.invocation)
+        case let c as ExecInvocation:
+            let options = [c.processFile, c.cwd, c.user, c.consoleSocket, c.pidFile].map { $0 ?? "-" }
+            let flags = [c.noNewPrivs, c.tty, c.detach, c.ignorePaused].map { "\($0)" }
+            let lists = [c.env, c.additionalGids.map { "\($0)" }, c.caps, c.cgroups].map { $0.joined(separator: ",") }
+            return ["exec", c.id, "\(c.preserveFDs)"] + options + flags + lists + c.args
         default: return ["other \(type(of: command))"]
         }
     }
@@ -31,7 +37,16 @@ import Testing
         ["start", "c1"], ["state", "c1"],
         ["kill", "c1"], ["kill", "c1", "KILL"], ["kill", "--all", "c1", "9"], ["kill", "-a", "c1"],
         ["kill", "c1", "0"], ["kill", "--all", "c1", "0"], ["kill", "c1", "RTMIN+2147483647"],
-        ["delete", "c1"], ["delete", "-f", "c1"], ["delete", "--force", "c1"]
+        ["delete", "c1"], ["delete", "-f", "c1"], ["delete", "--force", "c1"],
+        ["exec", "c1", "/bin/true"], ["exec", "c1", "sh", "a b"], ["exec", "-t", "c1", "sh"], ["exec", "--tty", "c1", "sh"],
+        [
+            "exec", "--process", "/p.json", "--detach", "--pid-file=/p", "--console-socket", "/s", "--preserve-fds", "3",
+            "--ignore-paused", "--no-new-privs", "c1"
+        ],
+        ["exec", "-p", "/p.json", "-d", "c1"], ["exec", "--cwd", "/tmp", "-u", "1000:1000", "c1", "id"],
+        ["exec", "--user=0", "--cwd=/", "c1", "ls", "/"], ["exec", "-u", "-5", "c1", "id"], ["exec", "c1", "sh", "-c", "true"],
+        ["exec", "--user=-5", "c1", "id"],
+        ["exec", "c1", "sh", "--help"], ["exec", "c1", "sh", "--", "-x"], ["exec", "-t", "c1", "ls", "-l", "--tty"]
     ]
 
     @Test(arguments: accepted)
@@ -45,7 +60,14 @@ import Testing
         [], ["create"], ["create", "--help"], ["create", "-h", "c1"], ["create", "c1", "/b", "extra"],
         ["create", "--frob", "c1"], ["create", "--bundle"], ["create", "--preserve-fds", "x", "c1"],
         ["start"], ["start", "a", "b"], ["state", "--json", "c1"], ["kill", "c1", "TERM", "x"],
-        ["delete", "--now", "c1"], ["list"], ["exec", "c1", "sh"], ["run", "--", "c1"]
+        ["delete", "--now", "c1"], ["list"], ["run", "--", "c1"],
+        ["exec", "c1", "--", "sh"], ["exec", "--preserve-fds", "-1", "c1", "sh"], ["exec", "--cwd", "-x", "c1", "sh"],
+        ["exec", "--pid-file=-p", "c1"], ["exec", "-t", "-t", "c1", "sh"], ["exec", "-d", "--detach", "c1", "id"],
+        ["exec", "-p", "/a", "--process=/b", "c1"], ["exec", "--tty=1", "c1", "sh"], ["exec", "-p=/a", "c1"], ["exec", "-", "c1"],
+        ["exec", "--cwd", "/a", "--cwd=/b", "c1", "sh"],
+        ["exec", "--", "c1", "sh"], ["exec", "-e", "A=1", "c1", "sh"],
+        ["exec", "--help"], ["exec", "-h", "c1", "sh"], ["exec", "-dt", "c1", "sh"], ["exec", "--preserve-fds", "x", "c1", "sh"],
+        ["exec", "--cgroup", "x", "c1", "sh"], ["exec", "-d"]
     ]
 
     @Test(arguments: declined)

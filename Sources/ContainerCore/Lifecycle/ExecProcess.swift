@@ -5,8 +5,14 @@ import OCISpec
 /// `exec`: a new process in a running container — its namespaces, cgroup, and by default
 /// the container's capabilities, seccomp filter, rlimits and no_new_privs.
 public struct ExecRequest: Sendable {
+    /// The whole process (--process), or the container's own with the CLI's changes applied
+    /// (taken from the record `exec` loads anyway: state and config are read once).
+    public enum ProcessSource: Sendable {
+        case given(Process)
+        case containers(@Sendable (inout Process) throws -> Void)
+    }
     public var id: String
-    public var process: Process
+    public var source: ProcessSource
     public var consoleSocket: String?
     public var detach = false
     public var pidFile: String?
@@ -17,46 +23,56 @@ public struct ExecRequest: Sendable {
     public var foregroundTerminal = false
     public init(id: String, process: Process) {
         self.id = id
-        self.process = process
+        self.source = .given(process)
+    }
+    public init(id: String, changingContainersProcess change: @escaping @Sendable (inout Process) throws -> Void) {
+        self.id = id
+        self.source = .containers(change)
     }
 }
 
 extension ContainerRuntime {
-    /// The container's own process settings: what `exec` starts from when given only args.
-    public func containerProcess(id: String) throws -> Process {
-        guard let process = try store.load(id).spec.process else { throw RuntimeError("container \"\(id)\" has no process") }
-        return process
-    }
-
     /// Returns the exit code of the process (0 when detached).
     public func exec(_ request: ExecRequest) throws -> Int32 {
         let record = try store.load(request.id)
+        var spec = try ExecConfig.spec(of: record)
+        let process: Process
+        switch request.source {
+        case .given(let given): process = given
+        case .containers(let change):
+            guard var own = spec.process else { throw RuntimeError("container \"\(request.id)\" has no process") }
+            try change(&own)
+            process = own
+        }
         let status = record.status(in: store)
         guard status == .running || status == .created || (status == .paused && request.ignorePaused) else {
             throw RuntimeError.invalidState(
                 "cannot exec in a \(status.rawValue) container\(status == .paused ? " (use --ignore-paused to override)" : "")")
         }
-        if let issue = SpecValidator.validate(process: request.process, file: "process").first {
+        if let issue = SpecValidator.validate(process: process, file: "process").first {
             throw RuntimeError.config(issue)
         }
-        var spec = try record.spec
         spec.root?.path = record.rootfs
         var options = Planner.Options(preserveFDs: request.preserveFDs)
         options.seccompCache = .standard
         let planner = Planner(spec: spec, bundle: record.bundle, options: options)
-        let plan = try planner.planExec(request.process, pid: record.pid)
+        let plan = try planner.planExec(process, pid: record.pid)
         let handles = LaunchHandles()
-        let relay = request.foregroundTerminal && request.process.isTerminal ? try TerminalRelay() : nil
+        let relay = request.foregroundTerminal && process.isTerminal ? try TerminalRelay() : nil
         if let relay {
             handles.setConsoleSocket(relay.theirs, owned: false)
-        } else if let socket = try ConsoleSocket.connectIfNeeded(terminal: request.process.isTerminal, path: request.consoleSocket) {
+        } else if let socket = try ConsoleSocket.connectIfNeeded(terminal: process.isTerminal, path: request.consoleSocket) {
             handles.setConsoleSocket(socket, owned: true)
         }
 
+        // Placed as the init is (CgroupPlacement): born in the cgroup2 directory, writing
+        // itself into each v1 hierarchy before it joins the namespaces, and before READY.
+        // The parent's `cgroup.procs` writes waited an RCU grace period (~12 ms) here.
+        let placement = record.cgroup.map { CgroupPlacement($0) }
+        handles.setCgroupPlacement(cgroup2FD: placement?.cgroup2FD ?? -1, tasksFiles: placement?.tasksFiles ?? [])
         let spawner = try Spawner(plan: plan, handles: handles, configName: "process")
-        let pid = try spawner.spawn()
+        let pid = try withExtendedLifetime(placement) { try spawner.spawn() }
         do {
-            if let handle = record.cgroup { try Cgroups.open(handle).addProcess(pid) }
             try spawner.setOOMScoreAdj()
             if let listener = try spawner.releaseAndWaitReady(), let target = plan.seccompListener {
                 try SeccompAgent.send(
