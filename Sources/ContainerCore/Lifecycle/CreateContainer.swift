@@ -145,10 +145,12 @@ extension ContainerRuntime {
         if placement == nil { try cgroup?.addProcess(pid) }
         try spawner.setOOMScoreAdj()
         record.pid = pid
-        record.startTime = ProcStat(pid: pid)?.startTime ?? 0
         // The child places itself in its v1 cgroups first thing (see CgroupPlacement), and
         // cannot reach execve (nor create its cgroup namespace) before the second release.
         try spawner.release()
+        // While the child sets up: its start time (fixed at clone) and the final state.json.
+        record.startTime = ProcStat(pid: pid)?.startTime ?? 0
+        let finalState = try store.encode(record)
         // runtime.md steps 6-7: prestart/createRuntime in our namespaces, createContainer in the
         // container's mount namespace after its mounts and before pivot_root (the child waits
         // there); any failure aborts the create (the rollback undoes everything).
@@ -179,7 +181,7 @@ extension ContainerRuntime {
             state.status = ContainerStatus.creating.rawValue
             try SeccompAgent.send(listener: listener, to: target.path, metadata: target.metadata, pid: pid, state: state)
         }
-        try store.save(record)
+        try store.save(record, encoded: finalState)
         if let pidFile = request.pidFile { try Self.writePidFile(pidFile, pid: pid) }
         try spawner.detach()
         rollback.disarm()
