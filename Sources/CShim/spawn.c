@@ -96,8 +96,7 @@ static pid_t start_stage0(const struct shim_plan *p, int exe, int plan_fd, int s
     return err ? -err : pid;
 }
 
-pid_t shim_spawn(const struct shim_plan *plan, int *sync_fd, struct shim_msg *msg) {
-    memset(msg, 0, sizeof *msg);
+pid_t shim_spawn_start(const struct shim_plan *plan, int *sync_fd) {
     int exe = shim_protected_exe();
     if (exe < 0) return exe;
     struct shim_plan p = *plan;
@@ -106,24 +105,36 @@ pid_t shim_spawn(const struct shim_plan *plan, int *sync_fd, struct shim_msg *ms
     if (plan_fd < 0) return plan_fd;
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) { close(plan_fd); return -errno; }
-
     pid_t stage0 = start_stage0(&p, exe, plan_fd, sv[1]);
-    int err = stage0 < 0 ? stage0 : 0;
     close(plan_fd);
     close(sv[1]);
-    pid_t pid = err;
-    if (!err) {
-        // Stage 0 reports the init's pid (or what failed), then exits.
-        err = shim_wait(sv[0], msg);
-        if (err == 0 && msg->kind == SHIM_PID && msg->pid > 0) pid = msg->pid;
-        else if (err == 0 && msg->kind == SHIM_ERROR) pid = -(msg->err ? msg->err : EPROTO);
-        else pid = err ? err : -EPROTO;
-        int status;
-        while (waitpid(stage0, &status, 0) < 0 && errno == EINTR) {}
-    }
-    if (pid < 0) { close(sv[0]); return pid; }
-    memset(msg, 0, sizeof *msg);
+    if (stage0 < 0) { close(sv[0]); return stage0; }
     *sync_fd = sv[0];
+    return stage0;
+}
+
+pid_t shim_spawn_finish(pid_t stage0, int *sync_fd, struct shim_msg *msg) {
+    memset(msg, 0, sizeof *msg);
+    // Stage 0 reports the init's pid (or what failed), then exits.
+    pid_t pid;
+    int err = shim_wait(*sync_fd, msg);
+    if (err == 0 && msg->kind == SHIM_PID && msg->pid > 0) pid = msg->pid;
+    else if (err == 0 && msg->kind == SHIM_ERROR) pid = -(msg->err ? msg->err : EPROTO);
+    else pid = err ? err : -EPROTO;
+    int status;
+    while (waitpid(stage0, &status, 0) < 0 && errno == EINTR) {}
+    if (pid < 0) { close(*sync_fd); *sync_fd = -1; return pid; }
+    memset(msg, 0, sizeof *msg);
+    return pid;
+}
+
+pid_t shim_spawn(const struct shim_plan *plan, int *sync_fd, struct shim_msg *msg) {
+    memset(msg, 0, sizeof *msg);
+    int fd = -1;
+    pid_t stage0 = shim_spawn_start(plan, &fd);
+    if (stage0 < 0) return stage0;
+    pid_t pid = shim_spawn_finish(stage0, &fd, msg);
+    if (pid > 0) *sync_fd = fd;
     return pid;
 }
 

@@ -22,10 +22,7 @@ extension ContainerRuntime {
                     cgroupsPath: spec.linux?.cgroupsPath, containerID: id, layout: layout,
                     rootless: Rootless.active)
                 : try Cgroups.manager(cgroupsPath: spec.linux?.cgroupsPath, containerID: id, layout: layout)
-            let planned = cgroup.handle.withPlannedCreations()
-            try record(planned)
-            rollback.add { try? Cgroups.open(planned).destroy() }
-            try cgroup.create()
+            try makeCgroup(cgroup, rollback: rollback, record: record)
             try cgroup.apply(EffectiveResources.of(spec, privileged: !Rootless.active), isUpdate: false)
             return cgroup
         }
@@ -60,5 +57,24 @@ extension ContainerRuntime {
             try cgroup.apply(limits, isUpdate: false)
         }
         return cgroup
+    }
+
+    /// As root with cgroupfs, where the cgroup goes is known before anything is made: `create`
+    /// makes it while the kernel execs stage 0 and creates the namespaces (~2 ms otherwise
+    /// spent waiting). The init waits for its release, so it is in its cgroup with its
+    /// limits written before it runs anything (runc applies limits after placing the init).
+    /// nil where what gets made decides the plan: rootless (the hierarchies we may use) and
+    /// systemd (the unit) go through `setUpCgroup` first.
+    func plannedCgroup(spec: Spec, id: String) throws -> CgroupManager? {
+        guard !Rootless.active, !systemdCgroup else { return nil }
+        return try Cgroups.manager(cgroupsPath: spec.linux?.cgroupsPath, containerID: id, layout: CgroupLayout.detect())
+    }
+
+    /// The directories, on record before any exists (for `delete --force`).
+    func makeCgroup(_ cgroup: CgroupManager, rollback: Rollback, record: (CgroupHandle) throws -> Void) throws {
+        let planned = cgroup.handle.withPlannedCreations()
+        try record(planned)
+        rollback.add { try? Cgroups.open(planned).destroy() }
+        try cgroup.create()
     }
 }

@@ -76,12 +76,13 @@ extension ContainerRuntime {
             bundle: bundle, rootfs: Planner.rootfsPath(spec, bundle: bundle), created: Timestamp.now(),
             owner: Self.ownerName(), annotations: spec.annotations, cgroup: nil,
             config: StoredConfig(bytes: configBytes, spec: spec))
-        let cgroup = try setUpCgroup(spec: spec, id: request.id, rollback: rollback) { [store] planned in
+        let saveRecord = { [store] (planned: CgroupHandle) in
             record.cgroup = planned
             try store.save(record)
         }
+        let deferred = try plannedCgroup(spec: spec, id: request.id)
+        let cgroup = try deferred ?? setUpCgroup(spec: spec, id: request.id, rollback: rollback, record: saveRecord)
         if cgroup == nil { try store.save(record) }  // rootless without cgroups: still on record
-        record.cgroup = cgroup?.handle
 
         var options = Planner.Options(noPivot: request.noPivot, preserveFDs: request.preserveFDs)
         options.cgroupHierarchies = cgroup?.handle.mountHierarchies() ?? []
@@ -121,26 +122,35 @@ extension ContainerRuntime {
 
         let idmapped = IdmappedMounts()
         try idmapped.prepare(plan, into: handles)
+        // Steps that run while stage 0 starts; the cgroup2 directory the init is born in
+        // (CLONE_INTO_CGROUP) must exist before.
+        var whileStarting: [() throws -> Void] = []
+        if let deferred {
+            let make = { try self.makeCgroup(deferred, rollback: rollback, record: saveRecord) }
+            if !plan.joinUserFirst && deferred.handle.paths[""] != nil { try make() } else { whileStarting.append(make) }
+            whileStarting.append { try deferred.apply(EffectiveResources.of(spec, privileged: true), isUpdate: false) }
+        }
         let placement = plan.joinUserFirst ? nil : cgroup.map { CgroupPlacement($0.handle) }
         handles.setCgroupPlacement(cgroup2FD: placement?.cgroup2FD ?? -1, tasksFiles: placement?.tasksFiles ?? [])
         let hooks = spec.hooks
         let spawner = try Spawner(plan: plan, handles: handles)
-        let pid = try spawner.spawn()
+        let pid = try Self.spawn(spawner, while: whileStarting)
+        record.cgroup = cgroup?.handle
         rollback.add {
             // A frozen v1 task cannot die: thaw its cgroup before the kill we wait for.
             if let cgroup, cgroup.isFrozen() { try? cgroup.thaw() }
-            Glibc.kill(pid, SIGKILL)
-            var status: Int32 = 0
-            waitpid(pid, &status, 0)
+            Self.killAndReap(pid)
         }
         try spawner.writeIDMaps()
         if placement == nil { try cgroup?.addProcess(pid) }
         try spawner.setOOMScoreAdj()
         record.pid = pid
-        record.startTime = ProcStat(pid: pid)?.startTime ?? 0
         // The child places itself in its v1 cgroups first thing (see CgroupPlacement), and
         // cannot reach execve (nor create its cgroup namespace) before the second release.
         try spawner.release()
+        // While the child sets up: its start time (fixed at clone) and the final state.json.
+        record.startTime = ProcStat(pid: pid)?.startTime ?? 0
+        let finalState = try store.encode(record)
         // runtime.md steps 6-7: prestart/createRuntime in our namespaces, createContainer in the
         // container's mount namespace after its mounts and before pivot_root (the child waits
         // there); any failure aborts the create (the rollback undoes everything).
@@ -171,12 +181,37 @@ extension ContainerRuntime {
             state.status = ContainerStatus.creating.rawValue
             try SeccompAgent.send(listener: listener, to: target.path, metadata: target.metadata, pid: pid, state: state)
         }
-        try store.save(record)
+        try store.save(record, encoded: finalState)
         if let pidFile = request.pidFile { try Self.writePidFile(pidFile, pid: pid) }
         try spawner.detach()
         rollback.disarm()
         _ = lock
         return SpawnedContainer(record: record, terminal: relay)
+    }
+
+    /// Starts stage 0, runs `steps` meanwhile, and returns the init's pid. After a failing
+    /// step the init is still awaited, then killed, and the step's error is the one reported,
+    /// as when the steps ran before the spawn.
+    private static func spawn(_ spawner: Spawner, while steps: [() throws -> Void]) throws -> Int32 {
+        do { try spawner.start() } catch {
+            for step in steps { try step() }
+            throw error
+        }
+        var stepError: Error?
+        do { for step in steps { try step() } } catch { stepError = error }
+        let pid: Int32
+        do { pid = try spawner.finish() } catch { throw stepError ?? error }
+        if let stepError {
+            killAndReap(pid)
+            throw stepError
+        }
+        return pid
+    }
+
+    private static func killAndReap(_ pid: Int32) {
+        Glibc.kill(pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
     }
 
     /// systemd socket activation: LISTEN_FDS meant for us (LISTEN_PID unset or ours) are

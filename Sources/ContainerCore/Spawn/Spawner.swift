@@ -11,6 +11,7 @@ final class Spawner {
     private let configName: String
     private var syncFD: Int32 = -1
     private(set) var pid: Int32 = 0
+    private var stage0: Int32 = 0
 
     init(plan: LaunchPlan, handles: LaunchHandles, configName: String = "config.json") throws {
         self.plan = plan
@@ -21,9 +22,23 @@ final class Spawner {
     deinit { if syncFD >= 0 { close(syncFD) } }
 
     func spawn() throws -> Int32 {
+        try start()
+        return try finish()
+    }
+
+    /// Stage 0 is on its way (exec, then the clone into the new namespaces, ~2 ms): the
+    /// caller may work meanwhile, then must call `finish`.
+    func start() throws {
         var raw = cplan.raw
+        let result = shim_spawn_start(&raw, &syncFD)
+        guard result > 0 else { throw RuntimeError.errno("starting the container process", -result) }
+        stage0 = result
+    }
+
+    /// The init's pid, once stage 0 has cloned it (and exited).
+    func finish() throws -> Int32 {
         var msg = shim_msg()
-        let result = shim_spawn(&raw, &syncFD, &msg)
+        let result = shim_spawn_finish(stage0, &syncFD, &msg)
         if result <= 0, msg.kind == Int32(SHIM_ERROR.rawValue) { throw failure(msg) }
         guard result > 0 else { throw RuntimeError.errno("starting the container process", -result) }
         pid = result

@@ -92,15 +92,24 @@ public struct StateStore: Sendable {
     /// state.json, and config.json when it changed (written first: state.json names a
     /// container only once its config is there, and carries the config's digest).
     public func save(_ record: ContainerRecord) throws {
+        try save(record, encoded: try encode(record))
+    }
+
+    /// `save` with state.json encoded beforehand (`create` encodes while the init sets up).
+    func save(_ record: ContainerRecord, encoded: [UInt8]) throws {
         if record.config.unsaved {
             try FileIO.writeAtomically(configPath(record.id), try record.config.bytesToSave())
             record.config.markSaved()
         }
-        // Slashes unescaped: a JSON string with any escape takes JSONDecoder's slow path, and
-        // every path has slashes.
+        try FileIO.writeAtomically(statePath(record.id), encoded)
+    }
+
+    /// state.json's bytes. Slashes unescaped: a JSON string with any escape takes
+    /// JSONDecoder's slow path, and every path has slashes.
+    func encode(_ record: ContainerRecord) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .withoutEscapingSlashes
-        try FileIO.writeAtomically(statePath(record.id), Array(try encoder.encode(record)))
+        return Array(try encoder.encode(record))
     }
 
     /// The record, with its config checked against the digest state.json holds. Anything

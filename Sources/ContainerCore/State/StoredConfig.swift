@@ -37,7 +37,7 @@ final class StoredConfig: @unchecked Sendable {
             _ = try spec()
             return
         }
-        let digest = Self.digest(raw)
+        let digest = ConfigDigest.digest(raw, like: expectedDigest)
         guard digest == expectedDigest else {
             throw RuntimeError("does not match the digest in state.json (\(digest), not \(expectedDigest))")
         }
@@ -121,16 +121,6 @@ final class StoredConfig: @unchecked Sendable {
         return digest
     }
 
-    /// FNV-1a (64 bit) and the length: enough to tell a truncated, garbled or swapped file
-    /// from the one written (this guards against damage, not against an attacker who can
-    /// write the state directory, who could rewrite state.json as well).
-    static func digest(_ bytes: [UInt8]) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        let hex = String(hash, radix: 16)
-        return "fnv1a64:" + String(repeating: "0", count: 16 - hex.count) + hex + ":\(bytes.count)"
-    }
+    /// See ConfigDigest (state.json of older runtimes name the bytewise FNV-1a, still checked).
+    static func digest(_ bytes: [UInt8]) -> String { ConfigDigest.digest(bytes) }
 }
