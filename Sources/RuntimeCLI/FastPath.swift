@@ -72,7 +72,8 @@ enum FastPath {
                         flags.insert(arg)
                     } else if optionNames.contains(parts[0]), parts.count == 2 {
                         values[parts[0]] = parts[1]
-                    } else if optionNames.contains(arg), i + 1 < args.count {
+                    } else if optionNames.contains(arg), i + 1 < args.count, !Self.looksLikeFlag(args[i + 1]) {
+                        // A flag-like next word is a missing value to ArgumentParser: its error.
                         values[arg] = args[i + 1]; i += 1
                     } else {
                         return false
@@ -84,6 +85,8 @@ enum FastPath {
             }
             return true
         }
+
+        static func looksLikeFlag(_ word: String) -> Bool { word.hasPrefix("-") && word != "-" }
 
         mutating func takeFlags(_ names: Set<String>) -> Bool { scan(flagNames: names, optionNames: []) }
         mutating func onlyPositionals() -> Bool { scan(flagNames: [], optionNames: []) }

@@ -59,6 +59,7 @@ import Testing
     static let declined: [[String]] = [
         [], ["create"], ["create", "--help"], ["create", "-h", "c1"], ["create", "c1", "/b", "extra"],
         ["create", "--frob", "c1"], ["create", "--bundle"], ["create", "--preserve-fds", "x", "c1"],
+        ["create", "--pid-file", "-x", "c1"], ["run", "--bundle", "--detach", "c1"],
         ["start"], ["start", "a", "b"], ["state", "--json", "c1"], ["kill", "c1", "TERM", "x"],
         ["delete", "--now", "c1"], ["list"], ["run", "--", "c1"],
         ["exec", "c1", "--", "sh"], ["exec", "--preserve-fds", "-1", "c1", "sh"], ["exec", "--cwd", "-x", "c1", "sh"],
