@@ -128,16 +128,6 @@ pid_t shim_spawn_finish(pid_t stage0, int *sync_fd, struct shim_msg *msg) {
     return pid;
 }
 
-pid_t shim_spawn(const struct shim_plan *plan, int *sync_fd, struct shim_msg *msg) {
-    memset(msg, 0, sizeof *msg);
-    int fd = -1;
-    pid_t stage0 = shim_spawn_start(plan, &fd);
-    if (stage0 < 0) return stage0;
-    pid_t pid = shim_spawn_finish(stage0, &fd, msg);
-    if (pid > 0) *sync_fd = fd;
-    return pid;
-}
-
 int shim_release(int sync_fd) {
     char go = 'g';
     return send(sync_fd, &go, 1, MSG_NOSIGNAL) == 1 ? 0 : -errno;

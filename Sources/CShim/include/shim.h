@@ -184,12 +184,10 @@ struct shim_msg {
 
 // Parent side: the plan is packed into a sealed memfd and a plain child re-executes the
 // runtime binary from a read-only copy (stage 0, see stage0.c), which clones the init as our
-// child; the init blocks until shim_release(). Returns the init's pid (> 0), or -errno.
-// *sync_fd receives the parent's end of the socketpair. On an ERROR from stage 0, *msg holds it.
-pid_t shim_spawn(const struct shim_plan *plan, int *sync_fd, struct shim_msg *msg);
-// The same in two halves, so that the caller can work while stage 0 starts (exec, clone):
-// start returns stage 0's pid (> 0) and the parent's end of the socketpair in *sync_fd, or
-// -errno; finish returns the init's pid or -errno (then *sync_fd is closed and set to -1).
+// child; the init blocks until shim_release(). In two halves, so that the caller can work
+// while stage 0 starts (exec, clone): start returns stage 0's pid (> 0) and the parent's end
+// of the socketpair in *sync_fd, or -errno; finish returns the init's pid (> 0) or -errno
+// (then *sync_fd is closed and set to -1; on an ERROR from stage 0, *msg holds it).
 pid_t shim_spawn_start(const struct shim_plan *plan, int *sync_fd);
 pid_t shim_spawn_finish(pid_t stage0, int *sync_fd, struct shim_msg *msg);
 // The read-only image every container-side process is executed from (see stage0.c);
