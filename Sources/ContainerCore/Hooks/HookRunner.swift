@@ -137,9 +137,7 @@ struct HookRunner {
             try spawner.detach()
         } catch {
             close(w)
-            Glibc.kill(pid, SIGKILL)
-            var st: Int32 = 0
-            waitpid(pid, &st, 0)
+            ChildProcess.killAndReap(pid)
             throw RuntimeError("\(what): \(error)")
         }
         return (pid, w)
@@ -155,9 +153,7 @@ struct HookRunner {
             var r: Int32
             repeat { r = poll(&pfd, 1, millis) } while r < 0 && errno == EINTR
             if r == 0 {
-                Glibc.kill(pid, SIGKILL)
-                var st: Int32 = 0
-                waitpid(pid, &st, 0)
+                ChildProcess.killAndReap(pid)
                 close(pidfd)
                 throw RuntimeError("\(what): timed out after \(timeout)s")
             }

@@ -139,7 +139,7 @@ extension ContainerRuntime {
         rollback.add {
             // A frozen v1 task cannot die: thaw its cgroup before the kill we wait for.
             if let cgroup, cgroup.isFrozen() { try? cgroup.thaw() }
-            Self.killAndReap(pid)
+            ChildProcess.killAndReap(pid)
         }
         try spawner.writeIDMaps()
         if placement == nil { try cgroup?.addProcess(pid) }
@@ -202,16 +202,10 @@ extension ContainerRuntime {
         let pid: Int32
         do { pid = try spawner.finish() } catch { throw stepError ?? error }
         if let stepError {
-            killAndReap(pid)
+            ChildProcess.killAndReap(pid)
             throw stepError
         }
         return pid
-    }
-
-    private static func killAndReap(_ pid: Int32) {
-        Glibc.kill(pid, SIGKILL)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
     }
 
     /// systemd socket activation: LISTEN_FDS meant for us (LISTEN_PID unset or ours) are

@@ -82,9 +82,7 @@ extension ContainerRuntime {
             if let pidFile = request.pidFile { try Self.writePidFile(pidFile, pid: pid) }
             try spawner.detach()
         } catch {
-            Glibc.kill(pid, SIGKILL)
-            var st: Int32 = 0
-            waitpid(pid, &st, 0)
+            ChildProcess.killAndReap(pid)
             throw error
         }
         if request.detach { return 0 }
