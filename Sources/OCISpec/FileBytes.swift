@@ -31,20 +31,21 @@ public enum FileBytes {
         }
         if failure != 0 { throw .errno(failure) }
         if bytes.count < capacity { return bytes }
-        // The size may grow after fstat: the bound holds for what is read too.
-        let rest = try readAll(fd, limit: limit - bytes.count)
-        guard bytes.count + rest.count <= limit else { throw .tooLarge(limit) }
-        bytes += rest
+        // The size may grow after fstat: the bound holds for what is read too, and the error
+        // names the file's bound, not what was left of it.
+        do { bytes += try readAll(fd, limit: limit - bytes.count) } catch {
+            if case .tooLarge = error { throw .tooLarge(limit) }
+            throw error
+        }
         return bytes
     }
 
     /// Everything `fd` has left to read; more than `limit` bytes (the size may grow while we
-    /// read) is `.tooLarge`. The buffer is sized from `sizeHint` (a regular file's size, +1 to
-    /// see its end) or one page, never more than 64 KiB, and left uninitialised: a zero-filled
+    /// read) is `.tooLarge`. Read a page at a time into an uninitialised buffer: a zero-filled
     /// 64 KiB buffer for a 200-byte /proc file cost 16 page faults and a memset on every read.
-    public static func readAll(_ fd: Int32, limit: Int? = nil, sizeHint: Int = 0) throws(Failure) -> [UInt8] {
+    public static func readAll(_ fd: Int32, limit: Int? = nil) throws(Failure) -> [UInt8] {
         var bytes: [UInt8] = []
-        let size = min(max(sizeHint + 1, 4096), 64 * 1024)
+        let size = 4096
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 1)
         defer { chunk.deallocate() }
         while true {
