@@ -61,16 +61,19 @@ final class StoredConfig: @unchecked Sendable {
     func mayHaveHooks() -> Bool {
         if decoded != nil { return true }
         guard let bytes else { return true }
-        return Self.contains(bytes, Array("\"hooks\"".utf8)) || Self.contains(bytes, Array("\\u".utf8))
+        return Self.mayMention("hooks", in: bytes)
+    }
+
+    /// Whether `bytes` can hold a member named `name`: spelled out, or behind a \u escape.
+    private static func mayMention(_ name: String, in bytes: [UInt8]) -> Bool {
+        contains(bytes, Array("\"\(name)\"".utf8)) || contains(bytes, Array("\\u".utf8))
     }
 
     /// The config's annotations, decoding only them (state.json no longer copies them: a
     /// 1 MB config's would be encoded twice per create and decoded by every command).
     func annotations() -> [String: String]? {
         if let decoded { return decoded.annotations }
-        guard let bytes, Self.contains(bytes, Array("\"annotations\"".utf8)) || Self.contains(bytes, Array("\\u".utf8)) else {
-            return nil
-        }
+        guard let bytes, Self.mayMention("annotations", in: bytes) else { return nil }
         struct Annotated: Decodable { var annotations: [String: String]? }
         // `load` checked these bytes against the digest of the config `create` validated.
         return (try? JSONDecoder().decode(Annotated.self, from: Data(bytes)))?.annotations
