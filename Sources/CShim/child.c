@@ -74,7 +74,7 @@ static void close_unneeded_fds(const struct shim_plan *p, int sync_fd) {
     for (unsigned int fd = from;;) {
         // The lowest named fd at or above `fd`: close the gap below it, skip it.
         long next = -1;
-        int named[] = { sync_fd, p->exec_fifo_fd, p->console_socket_fd, p->exec_fd, p->cgroup_fd };
+        int named[] = { sync_fd, p->exec_fifo_fd, p->console_socket_fd, p->exec_fd, p->cgroup_fd, p->exe_fd };
         for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
             if (named[i] >= 0 && (unsigned int)named[i] >= fd && (next < 0 || named[i] < next)) next = named[i];
         for (int i = 0; i < p->nmounts; i++) {
@@ -210,6 +210,8 @@ void shim_child_main(const struct shim_plan *p, int sync_fd) {
     wait_for_parent(sync_fd);
     prctl(PR_SET_PDEATHSIG, 0);
     close(sync_fd);   // the parent waits for this EOF before it exits
+    // The last reference to the read-only image: its teardown waits here, not in the parent.
+    if (p->exe_fd >= 0) close(p->exe_fd);
     if (p->exec_fifo_fd >= 0) wait_for_start(p);
     shim_exec_process(p, exe);
 }

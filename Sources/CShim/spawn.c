@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include "child_internal.h"
 #include "plan_pack.h"
+#include "plan_transfer.h"
 
 int shim_write_file(const char *path, const char *value) {
     int fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -52,16 +53,21 @@ static int plan_memfd(const struct shim_plan *p) {
     return fd;
 }
 
-// "_RUNTIME_STAGE0=<plan fd>,<sync fd>"
+// "_RUNTIME_STAGE0=<plan fd>,<sync fd>", or "_RUNTIME_STAGE0=recv,<sync fd>" for an early
+// stage 0 (the plan follows over the socket).
 static void stage0_env(char *buf, size_t len, int plan_fd, int sync_fd) {
     char digits[12];
     shim_strlcpy(buf, "_RUNTIME_STAGE0=", len);
     for (int i = 0; i < 2; i++) {
         int v = i == 0 ? plan_fd : sync_fd, n = 0;
-        do { digits[n++] = (char)('0' + v % 10); v /= 10; } while (v);
-        size_t at = strlen(buf);
-        while (n && at + 1 < len) buf[at++] = digits[--n];
-        buf[at] = 0;
+        if (v < 0) {
+            shim_strlcat(buf, "recv", len);
+        } else {
+            do { digits[n++] = (char)('0' + v % 10); v /= 10; } while (v);
+            size_t at = strlen(buf);
+            while (n && at + 1 < len) buf[at++] = digits[--n];
+            buf[at] = 0;
+        }
         if (i == 0) shim_strlcat(buf, ",", len);
     }
 }
@@ -73,13 +79,17 @@ static int keep_open(posix_spawn_file_actions_t *actions, int fd) {
 
 // Stage 0 is started with posix_spawn (a vfork-style clone: no copy of our page tables)
 // executing the read-only image through /proc/self/fd, with the fds the plan names kept open.
+// No plan (p NULL, plan_fd < 0): an early stage 0, which receives it over the socket.
 static pid_t start_stage0(const struct shim_plan *p, int exe, int plan_fd, int sync_fd) {
     posix_spawn_file_actions_t actions;
     int err = posix_spawn_file_actions_init(&actions);
     if (err) return -err;
-    err = keep_open(&actions, plan_fd) || keep_open(&actions, sync_fd) || keep_open(&actions, p->cgroup_fd)
-        || keep_open(&actions, p->exec_fifo_fd) || keep_open(&actions, p->exec_fd) || keep_open(&actions, p->console_socket_fd);
-    for (int i = 0; !err && i < p->nmounts; i++) err = keep_open(&actions, p->mounts[i].tree_fd);
+    err = keep_open(&actions, plan_fd) || keep_open(&actions, sync_fd) || keep_open(&actions, exe);
+    if (p) {
+        err = err || keep_open(&actions, p->cgroup_fd) || keep_open(&actions, p->exec_fifo_fd)
+            || keep_open(&actions, p->exec_fd) || keep_open(&actions, p->console_socket_fd);
+        for (int i = 0; !err && i < p->nmounts; i++) err = keep_open(&actions, p->mounts[i].tree_fd);
+    }
     if (err) { posix_spawn_file_actions_destroy(&actions); return -ENOMEM; }
     char env[64], path[32];
     stage0_env(env, sizeof env, plan_fd, sync_fd);
@@ -101,6 +111,7 @@ pid_t shim_spawn_start(const struct shim_plan *plan, int *sync_fd) {
     if (exe < 0) return exe;
     struct shim_plan p = *plan;
     p.parent_pid = getpid();
+    p.exe_fd = exe;
     int plan_fd = plan_memfd(&p);
     if (plan_fd < 0) return plan_fd;
     int sv[2];
@@ -109,8 +120,54 @@ pid_t shim_spawn_start(const struct shim_plan *plan, int *sync_fd) {
     close(plan_fd);
     close(sv[1]);
     if (stage0 < 0) { close(sv[0]); return stage0; }
+    // Stage 0 holds the image now, and the init after it: our reference goes (see exe_fd).
+    shim_protected_exe_handed_off();
     *sync_fd = sv[0];
     return stage0;
+}
+
+int shim_spawn_early(struct shim_early *e) {
+    memset(e, 0, sizeof *e);
+    e->sync_fd = e->child_end = e->exe = -1;
+    int exe = shim_protected_exe();
+    if (exe < 0) return exe;
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) return -errno;
+    pid_t pid = start_stage0(NULL, exe, -1, sv[1]);
+    if (pid < 0) { close(sv[0]); close(sv[1]); return pid; }
+    e->pid = pid;
+    e->sync_fd = sv[0];
+    e->child_end = sv[1];
+    e->exe = exe;
+    return 0;
+}
+
+int shim_spawn_send(struct shim_early *e, const struct shim_plan *plan) {
+    struct shim_plan p = *plan;
+    p.parent_pid = getpid();
+    p.exe_fd = e->exe;
+    int plan_fd = plan_memfd(&p);
+    if (plan_fd < 0) return plan_fd;
+    int fds[SHIM_MAX_PLAN_FDS];
+    int n = shim_plan_fd_list(&p, plan_fd, fds);
+    int err = n < 0 ? n : shim_plan_send_fds(e->sync_fd, fds, n);
+    close(plan_fd);
+    if (err) return err;
+    close(e->child_end);
+    e->child_end = -1;
+    shim_protected_exe_handed_off();
+    return 0;
+}
+
+void shim_spawn_cancel(struct shim_early *e) {
+    if (e->pid > 0) {
+        kill(e->pid, SIGKILL);
+        (void)shim_reap(e->pid);
+        e->pid = 0;
+    }
+    if (e->sync_fd >= 0) close(e->sync_fd);
+    if (e->child_end >= 0) close(e->child_end);
+    e->sync_fd = e->child_end = -1;
 }
 
 pid_t shim_spawn_finish(pid_t stage0, int *sync_fd, struct shim_msg *msg) {
@@ -121,11 +178,17 @@ pid_t shim_spawn_finish(pid_t stage0, int *sync_fd, struct shim_msg *msg) {
     if (err == 0 && msg->kind == SHIM_PID && msg->pid > 0) pid = msg->pid;
     else if (err == 0 && msg->kind == SHIM_ERROR) pid = -(msg->err ? msg->err : EPROTO);
     else pid = err ? err : -EPROTO;
-    int status;
-    while (waitpid(stage0, &status, 0) < 0 && errno == EINTR) {}
-    if (pid < 0) { close(*sync_fd); *sync_fd = -1; return pid; }
+    if (pid < 0) { (void)shim_reap(stage0); close(*sync_fd); *sync_fd = -1; return pid; }
     memset(msg, 0, sizeof *msg);
     return pid;
+}
+
+int shim_reap(pid_t pid) {
+    int status;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) return -errno;
+    }
+    return 0;
 }
 
 int shim_release(int sync_fd) {

@@ -26,6 +26,7 @@
 #include <linux/sched.h>
 #include "child_internal.h"
 #include "plan_pack.h"
+#include "plan_transfer.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -33,20 +34,27 @@
 
 static const char stage0_env[] = "_RUNTIME_STAGE0=";
 
-// "<digits>,<digits>" → two fds; 0 on success.
-static int parse_fds(const char *s, int *a, int *b) {
-    int v[2] = { 0, 0 };
-    for (int i = 0; i < 2; i++) {
-        if (*s < '0' || *s > '9') return -1;
-        while (*s >= '0' && *s <= '9') {
-            if (v[i] > 100000000) return -1;
-            v[i] = v[i] * 10 + (*s++ - '0');
-        }
-        if (*s++ != (i == 0 ? ',' : 0)) return -1;
+// "<digits>" up to `stop` → *v; the rest of the string, or NULL.
+static const char *parse_fd(const char *s, char stop, int *v) {
+    if (*s < '0' || *s > '9') return NULL;
+    *v = 0;
+    while (*s >= '0' && *s <= '9') {
+        if (*v > 100000000) return NULL;
+        *v = *v * 10 + (*s++ - '0');
     }
-    *a = v[0];
-    *b = v[1];
-    return 0;
+    return *s == stop ? s + 1 : NULL;
+}
+
+// "<plan fd>,<sync fd>" → two fds; 0 on success. "recv,<sync fd>": the plan comes over the
+// socket (an early stage 0, see plan_transfer.c), *plan_fd is -1.
+static int parse_fds(const char *s, int *plan_fd, int *sync_fd) {
+    if (strncmp(s, "recv,", 5) == 0) {
+        *plan_fd = -1;
+        s += 5;
+    } else if (!(s = parse_fd(s, ',', plan_fd))) {
+        return -1;
+    }
+    return parse_fd(s, 0, sync_fd) ? 0 : -1;
 }
 
 static void send_pid(int sync_fd, pid_t pid) {
@@ -82,6 +90,7 @@ static pid_t clone_init(struct shim_plan *p) {
 
 __attribute__((noreturn)) static void stage0(int plan_fd, int sync_fd) {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (plan_fd < 0) plan_fd = shim_plan_receive_fds(sync_fd);
     struct stat st;
     if (fstat(plan_fd, &st) < 0 || st.st_size < (off_t)sizeof(struct shim_plan))
         shim_fail(sync_fd, EPROTO, "reading the launch plan", NULL);
@@ -161,9 +170,11 @@ static int sealed_copy(void) {
 }
 
 static int protected_exe_fd = -1;
+static int protected_exe_detached;   // a detached mount: closing its last fd costs a grace period
 
 int shim_protected_exe(void) {
     if (protected_exe_fd >= 0) return protected_exe_fd;
+    protected_exe_detached = 0;
     int fd = (int)syscall(SYS_open_tree, AT_FDCWD, "/proc/self/exe", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
     if (fd >= 0) {
         struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
@@ -171,6 +182,8 @@ int shim_protected_exe(void) {
         if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0) {
             close(fd);
             fd = -1;
+        } else {
+            protected_exe_detached = 1;
         }
     }
     if (fd < 0) {
@@ -185,4 +198,13 @@ int shim_protected_exe(void) {
     }
     protected_exe_fd = fd;
     return fd;
+}
+
+// A detached mount is cheap to make again (two syscalls) and must not have its last fd
+// here: that close waits for an RCU grace period. A sealed copy is costly to make and
+// cheap to close: it stays.
+void shim_protected_exe_handed_off(void) {
+    if (protected_exe_fd < 0 || !protected_exe_detached) return;
+    close(protected_exe_fd);
+    protected_exe_fd = -1;
 }

@@ -93,6 +93,10 @@ struct shim_plan {
     int hooks_before_pivot;             // stop before pivot_root so the parent runs the prestart,
                                         // createRuntime and createContainer hooks (runtime.md)
     pid_t parent_pid;                   // the runtime: a different parent means it died
+    int exe_fd;                         // the read-only image (stage0.c), set by shim_spawn_start:
+                                        // the child holds the last reference and drops it once
+                                        // let go, so the detached mount's teardown (an RCU grace
+                                        // period, up to ~0.5 ms) is not waited for by the parent
     const char *hostname;
     const char *domainname;
 
@@ -173,7 +177,8 @@ struct shim_plan {
 // Messages the child sends up the sync socket.
 // PID: stage 0 (the re-executed runtime image) has cloned the init; HOOKS: the init has made
 // its mounts and waits before pivot_root for the parent to run hooks, then to release it.
-enum shim_msg_kind { SHIM_READY = 1, SHIM_ERROR = 2, SHIM_PID = 3, SHIM_HOOKS = 4 };
+// PLAN (parent to an early stage 0): the plan's memfd and the fds it names (plan_transfer.c).
+enum shim_msg_kind { SHIM_READY = 1, SHIM_ERROR = 2, SHIM_PID = 3, SHIM_HOOKS = 4, SHIM_PLAN = 5 };
 struct shim_msg {
     int32_t kind;
     int32_t err;                        // ERROR: errno of the failing step
@@ -190,6 +195,26 @@ struct shim_msg {
 // (then *sync_fd is closed and set to -1; on an ERROR from stage 0, *msg holds it).
 pid_t shim_spawn_start(const struct shim_plan *plan, int *sync_fd);
 pid_t shim_spawn_finish(pid_t stage0, int *sync_fd, struct shim_msg *msg);
+// Stage 0 exits once it has reported the init's pid; its exit is reaped here, after the first
+// release, while the init sets itself up (not between the two). 0 or -errno.
+int shim_reap(pid_t pid);
+
+// Early start: stage 0 is executed before the plan exists (its exec and start-up overlap the
+// parent's decoding and planning), then shim_spawn_send hands it the plan, after which
+// shim_spawn_finish goes on as above. Until then the parent keeps its copies of the child's
+// socket end and of the image open, so no fd it opens meanwhile can take their numbers.
+struct shim_early {
+    pid_t pid;          // stage 0, or 0
+    int sync_fd;        // the parent's end
+    int child_end;      // stage 0's end, kept until the plan is sent
+    int exe;            // the read-only image it was executed from
+};
+// 0 with *e filled, or -errno.
+int shim_spawn_early(struct shim_early *e);
+// Sends the plan; stage 0 then clones the init. 0, or -errno (nothing was sent: cancel it).
+int shim_spawn_send(struct shim_early *e, const struct shim_plan *plan);
+// Stage 0 is not needed after all (the config was refused): killed, reaped, fds closed.
+void shim_spawn_cancel(struct shim_early *e);
 // The read-only image every container-side process is executed from (see stage0.c);
 // opened once per process. fd or -errno.
 int shim_protected_exe(void);

@@ -62,6 +62,8 @@ extension ContainerRuntime {
     @discardableResult
     public func create(_ request: CreateRequest) throws -> SpawnedContainer {
         do { try ContainerID.validate(request.id) } catch { throw RuntimeError(String(describing: error)) }
+        // Executed now, planned later: a refused config kills it again (see EarlyStage0).
+        let early = EarlyStage0()
         let bundle = FileIO.absolute(request.bundle)
         let (spec, configBytes) = try Self.loadConfig(bundle)
 
@@ -134,7 +136,7 @@ extension ContainerRuntime {
         handles.setCgroupPlacement(cgroup2FD: placement?.cgroup2FD ?? -1, tasksFiles: placement?.tasksFiles ?? [])
         let hooks = spec.hooks
         let spawner = try Spawner(plan: plan, handles: handles)
-        let pid = try Self.spawn(spawner, while: whileStarting)
+        let pid = try Self.spawn(spawner, early: early, while: whileStarting)
         record.cgroup = cgroup?.handle
         rollback.add {
             // A frozen v1 task cannot die: thaw its cgroup before the kill we wait for.
@@ -192,8 +194,8 @@ extension ContainerRuntime {
     /// Starts stage 0, runs `steps` meanwhile, and returns the init's pid. After a failing
     /// step the init is still awaited, then killed, and the step's error is the one reported,
     /// as when the steps ran before the spawn.
-    private static func spawn(_ spawner: Spawner, while steps: [() throws -> Void]) throws -> Int32 {
-        do { try spawner.start() } catch {
+    private static func spawn(_ spawner: Spawner, early: EarlyStage0?, while steps: [() throws -> Void]) throws -> Int32 {
+        do { try spawner.start(early: early) } catch {
             for step in steps { try step() }
             throw error
         }

@@ -19,7 +19,10 @@ final class Spawner {
         self.configName = configName
     }
 
-    deinit { if syncFD >= 0 { close(syncFD) } }
+    deinit {
+        if syncFD >= 0 { close(syncFD) }
+        reapStage0()
+    }
 
     func spawn() throws -> Int32 {
         try start()
@@ -27,9 +30,15 @@ final class Spawner {
     }
 
     /// Stage 0 is on its way (exec, then the clone into the new namespaces, ~2 ms): the
-    /// caller may work meanwhile, then must call `finish`.
-    func start() throws {
+    /// caller may work meanwhile, then must call `finish`. An early stage 0 (already
+    /// executed) gets the plan over its socket instead.
+    func start(early: EarlyStage0? = nil) throws {
         var raw = cplan.raw
+        if let early, let sent = early.send(&raw) {
+            stage0 = sent.stage0
+            syncFD = sent.syncFD
+            return
+        }
         let result = shim_spawn_start(&raw, &syncFD)
         guard result > 0 else { throw RuntimeError.errno("starting the container process", -result) }
         stage0 = result
@@ -69,6 +78,15 @@ final class Spawner {
     func release() throws {
         let r = shim_release(syncFD)
         guard r == 0 else { throw RuntimeError.errno("starting container process", -r) }
+        reapStage0()
+    }
+
+    /// Stage 0 exits once it has reported the init: reaped while the init works, not before
+    /// it may start.
+    private func reapStage0() {
+        guard stage0 > 0, pid > 0 else { return }
+        _ = shim_reap(stage0)
+        stage0 = 0
     }
 
     /// Wait until the child has finished its set-up, or report the step that failed. When it
