@@ -34,8 +34,6 @@ int shim_mkdir_all(const char *path, mode_t mode);
 int shim_find_executable(const char *file, const char *path_env, char *buf, size_t len);
 int shim_setup_console(struct shim_plan *p, int sync_fd);
 __attribute__((noreturn)) void shim_child_main(const struct shim_plan *p, int sync_fd);
-// After a spawn: drop our fd of the read-only image if it is a detached mount (stage0.c).
-void shim_protected_exe_handed_off(void);
 size_t shim_strlcpy(char *dst, const char *src, size_t size);
 size_t shim_strlcat(char *dst, const char *src, size_t size);
 #endif

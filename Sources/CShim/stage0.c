@@ -11,6 +11,7 @@
 // runtime's child (CLONE_PARENT), reports its pid and exits.
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -169,42 +170,40 @@ static int sealed_copy(void) {
     return fd;
 }
 
-static int protected_exe_fd = -1;
-static int protected_exe_detached;   // a detached mount: closing its last fd costs a grace period
+// A detached mount is cheap to make (two syscalls): every spawn makes its own and hands it
+// to stage 0, so the last fd, whose close waits for an RCU grace period, is the child's. A
+// sealed copy is costly to make: made once, and each spawn gets a dup of it.
+static pthread_mutex_t copy_lock = PTHREAD_MUTEX_INITIALIZER;
+static int copy_fd = -1;
 
-int shim_protected_exe(void) {
-    if (protected_exe_fd >= 0) return protected_exe_fd;
-    protected_exe_detached = 0;
+static int detached_image(void) {
     int fd = (int)syscall(SYS_open_tree, AT_FDCWD, "/proc/self/exe", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-    if (fd >= 0) {
-        struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
-        // Kernels before 5.12 have open_tree but not mount_setattr: fall back below.
-        if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0) {
-            close(fd);
-            fd = -1;
-        } else {
-            protected_exe_detached = 1;
-        }
+    if (fd < 0) return -1;
+    struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
+    // Kernels before 5.12 have open_tree but not mount_setattr: fall back.
+    if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0) {
+        close(fd);
+        return -1;
     }
-    if (fd < 0) {
-        if (faccessat(AT_FDCWD, "/proc/self/exe", W_OK, AT_EACCESS) < 0 && (errno == EACCES || errno == EROFS)) {
-            // Not writable by us, so not by anything we start either (rootless): the binary as is.
-            fd = open("/proc/self/exe", O_PATH | O_CLOEXEC);
-            if (fd < 0) return -errno;
-        } else {
-            fd = sealed_copy();
-            if (fd < 0) return fd;
-        }
-    }
-    protected_exe_fd = fd;
     return fd;
 }
 
-// A detached mount is cheap to make again (two syscalls) and must not have its last fd
-// here: that close waits for an RCU grace period. A sealed copy is costly to make and
-// cheap to close: it stays.
-void shim_protected_exe_handed_off(void) {
-    if (protected_exe_fd < 0 || !protected_exe_detached) return;
-    close(protected_exe_fd);
-    protected_exe_fd = -1;
+int shim_protected_exe(void) {
+    int fd = detached_image();
+    if (fd >= 0) return fd;
+    pthread_mutex_lock(&copy_lock);
+    if (copy_fd < 0) {
+        if (faccessat(AT_FDCWD, "/proc/self/exe", W_OK, AT_EACCESS) < 0 && (errno == EACCES || errno == EROFS)) {
+            // Not writable by us, so not by anything we start either (rootless): the binary as is.
+            copy_fd = open("/proc/self/exe", O_PATH | O_CLOEXEC);
+            if (copy_fd < 0) copy_fd = -errno;
+        } else {
+            copy_fd = sealed_copy();
+        }
+    }
+    fd = copy_fd < 0 ? copy_fd : fcntl(copy_fd, F_DUPFD_CLOEXEC, 3);
+    if (copy_fd < 0) copy_fd = -1;   // retried next time
+    else if (fd < 0) fd = -errno;
+    pthread_mutex_unlock(&copy_lock);
+    return fd;
 }

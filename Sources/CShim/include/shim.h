@@ -215,8 +215,8 @@ int shim_spawn_early(struct shim_early *e);
 int shim_spawn_send(struct shim_early *e, const struct shim_plan *plan);
 // Stage 0 is not needed after all (the config was refused): killed, reaped, fds closed.
 void shim_spawn_cancel(struct shim_early *e);
-// The read-only image every container-side process is executed from (see stage0.c);
-// opened once per process. fd or -errno.
+// The read-only image every container-side process is executed from (see stage0.c): a new
+// fd per call, the caller's to close once stage 0 holds its own. fd or -errno.
 int shim_protected_exe(void);
 // Let the child go on: first after id maps and cgroup placement, again once the container
 // is recorded (the child then drops its parent-death signal and closes its end).
