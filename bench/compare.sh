@@ -4,6 +4,7 @@
 #   bench/compare.sh [RUNTIME]           (default: .build/release/runtime)
 #   N=20 REPEAT=3 bench/compare.sh       (iterations per block, blocks; defaults 15 and 3)
 #   ONLY="run state" bench/compare.sh    (a subset of the measures listed below)
+#   PAGECACHE=written bench/compare.sh   (binaries as just installed; default: read back, below)
 #
 # Measures (all three runtimes in turn, the order rotated every iteration so that drift in
 # machine load hits all alike):
@@ -156,6 +157,27 @@ rss_of() {  # rss_of RT CMD... -> KiB
     cat "$work/rss"
 }
 
+# All three binaries in the same page-cache state, which moves start-up time and peak RSS
+# both ways: a file just written (a package install, a build, a cp) keeps the large folios its
+# writes made, and a fault maps a whole folio (fewer faults, more RSS); a file read back from
+# disk comes in readahead's small folios (more faults, less RSS). The same bytes of ours
+# measured ~0.5–0.8 MiB and ~5–20 % apart.
+#   PAGECACHE=read     (default) each binary dropped from the page cache, then read back
+#   PAGECACHE=written  each binary copied to a fresh file here, and run from that copy
+case ${PAGECACHE:=read} in
+read)
+    for rt in "${RTS[@]}"; do
+        sync "${bin[$rt]}"
+        dd if="${bin[$rt]}" iflag=nocache count=0 status=none
+    done ;;
+written)
+    for rt in "${RTS[@]}"; do
+        cp "${bin[$rt]}" "$work/bin-$rt"
+        bin[$rt]=$work/bin-$rt
+    done ;;
+*) echo "compare: PAGECACHE must be read or written" >&2; exit 1 ;;
+esac
+
 # Warm-up: page cache, binaries, cgroup hierarchies, seccomp caches.
 for rt in "${RTS[@]}"; do
     rtc "$rt" run -b "$work/b-true" "warm-$rt" >/dev/null 2>&1 </dev/null || { rtc "$rt" run -b "$work/b-true" "warm2-$rt" </dev/null; exit 1; }
@@ -249,7 +271,7 @@ for ((i = 0; i < 30; i++)); do
 done >"$work/t/harness"
 
 echo "compare: $N iterations x $REPEAT blocks, interleaved, in a private mount namespace without cgroup2"
-echo "  state roots on a tmpfs; harness floor (fork+exec of /bin/true, in every time below): $(median <"$work/t/harness" | awk '{ printf "%.2f", $1 / 1000 }') ms"
+echo "  binaries' page cache: $PAGECACHE; state roots on a tmpfs; harness floor (fork+exec of /bin/true, in every time below): $(median <"$work/t/harness" | awk '{ printf "%.2f", $1 / 1000 }') ms"
 for rt in "${RTS[@]}"; do echo "  $rt: ${bin[$rt]} ($("${bin[$rt]}" --version 2>/dev/null | head -1))"; done
 printf '%-13s %9s %9s %9s   %-22s %-22s\n' measure ours crun runc "ours/crun med [range]" "ours/runc med [range]"
 for m in run create start state exec kill delete seq50 par10 config-100k config-1m seccomp-cold seccomp-warm rss-run rss-state; do
