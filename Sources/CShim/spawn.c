@@ -128,9 +128,11 @@ pid_t shim_spawn_start(const struct shim_plan *plan, int *sync_fd) {
 
 // An early stage 0 is forked, not vforked: the parent goes on decoding at once. With
 // posix_spawn's vfork the parent slept until the child's execve and was then woken on the
-// CPU the new stage 0 was busy starting on (~0.5 ms lost per create on two CPUs). The copy
-// of our page tables is small this early (~4 MB resident).
-static pid_t fork_stage0(int exe, int sync_fd) {
+// CPU the new stage 0 was busy starting on. A forked child, though, is queued on our CPU and
+// often waited there for milliseconds (an idle CPU does not pull it at once): it is started
+// on the other CPUs of our mask (`away`), and shim_spawn_send gives it our whole mask back
+// before it can clone the init. The copy of our page tables is small this early.
+static pid_t fork_stage0(int exe, int sync_fd, const uint64_t *away) {
     char env[64], path[32];
     stage0_env(env, sizeof env, -1, sync_fd);
     shim_fd_path(path, exe);
@@ -151,7 +153,25 @@ static pid_t fork_stage0(int exe, int sync_fd) {
     }
     int err = pid < 0 ? -errno : 0;
     sigprocmask(SIG_SETMASK, &old, NULL);
+    // Moved by us, not by the child itself: the child may not have run yet when we give the
+    // mask back, and its own call would then come last. A hint only: failure changes nothing.
+    if (pid > 0 && away) (void)syscall(SYS_sched_setaffinity, pid, 16 * sizeof(uint64_t), away);
     return err ? err : pid;
+}
+
+// Our mask without the CPU we run on, when at least one other CPU is left in it.
+static int other_cpus(uint64_t *mask, uint64_t *away) {
+    long n = syscall(SYS_sched_getaffinity, 0, 16 * sizeof(uint64_t), mask);
+    unsigned int cpu;
+    if (n <= 0 || syscall(SYS_getcpu, &cpu, NULL, NULL) < 0 || cpu >= 1024) return 0;
+    memset((char *)mask + n, 0, 16 * sizeof(uint64_t) - (size_t)n);
+    int others = 0;
+    for (int i = 0; i < 16; i++) {
+        away[i] = mask[i];
+        if (i == (int)(cpu / 64)) away[i] &= ~(1ULL << (cpu % 64));
+        others |= away[i] != 0;
+    }
+    return others;
 }
 
 int shim_spawn_early(struct shim_early *e) {
@@ -161,7 +181,9 @@ int shim_spawn_early(struct shim_early *e) {
     if (exe < 0) return exe;
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) { close(exe); return -errno; }
-    pid_t pid = fork_stage0(exe, sv[1]);
+    uint64_t away[16];
+    e->narrowed = other_cpus(e->affinity, away);
+    pid_t pid = fork_stage0(exe, sv[1], e->narrowed ? away : NULL);
     if (pid < 0) { close(sv[0]); close(sv[1]); close(exe); return pid; }
     e->pid = pid;
     e->sync_fd = sv[0];
@@ -171,6 +193,9 @@ int shim_spawn_early(struct shim_early *e) {
 }
 
 int shim_spawn_send(struct shim_early *e, const struct shim_plan *plan) {
+    // Stage 0 has our CPU mask again before it reads the plan: the init inherits that mask.
+    if (e->narrowed && syscall(SYS_sched_setaffinity, e->pid, 16 * sizeof(uint64_t), e->affinity) < 0) return -errno;
+    e->narrowed = 0;
     struct shim_plan p = *plan;
     p.parent_pid = getpid();
     p.exe_fd = e->exe;

@@ -208,6 +208,8 @@ struct shim_early {
     int sync_fd;        // the parent's end
     int child_end;      // stage 0's end, kept until the plan is sent
     int exe;            // the read-only image it was executed from
+    int narrowed;       // stage 0 was started away from our CPU: `affinity` is given back to it
+    uint64_t affinity[16];  // our CPU mask (1024 CPUs) when stage 0 was started
 };
 // 0 with *e filled, or -errno.
 int shim_spawn_early(struct shim_early *e);
