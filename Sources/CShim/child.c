@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include "child_internal.h"
+#include "plan_pack.h"
 
 static void wait_for_parent(int sync_fd) {
     char go;
@@ -67,20 +68,24 @@ void shim_hooks_pause(const struct shim_plan *p, int sync_fd) {
     wait_for_parent(sync_fd);
 }
 
+struct lowest_fd { unsigned int from; long found; };
+
+static int lower_named_fd(int fd, void *ctx) {
+    struct lowest_fd *l = ctx;
+    if ((unsigned int)fd >= l->from && (l->found < 0 || fd < l->found)) l->found = fd;
+    return 0;
+}
+
 // Every inherited fd the plan does not name is closed: the runtime's own (state-dir locks,
 // logs, the plan memfd) must not live on in the container.
 static void close_unneeded_fds(const struct shim_plan *p, int sync_fd) {
     unsigned int from = 3 + (unsigned int)(p->preserve_fds > 0 ? p->preserve_fds : 0);
     for (unsigned int fd = from;;) {
         // The lowest named fd at or above `fd`: close the gap below it, skip it.
-        long next = -1;
-        int named[] = { sync_fd, p->exec_fifo_fd, p->console_socket_fd, p->exec_fd, p->cgroup_fd, p->exe_fd };
-        for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
-            if (named[i] >= 0 && (unsigned int)named[i] >= fd && (next < 0 || named[i] < next)) next = named[i];
-        for (int i = 0; i < p->nmounts; i++) {
-            int t = p->mounts[i].tree_fd;
-            if (t >= 0 && (unsigned int)t >= fd && (next < 0 || t < next)) next = t;
-        }
+        struct lowest_fd l = { fd, -1 };
+        lower_named_fd(sync_fd, &l);
+        shim_plan_each_fd(p, lower_named_fd, &l);
+        long next = l.found;
         if (next < 0) { syscall(SYS_close_range, fd, ~0U, 0); break; }
         if ((unsigned int)next > fd) syscall(SYS_close_range, fd, (unsigned int)next - 1, 0);
         fd = (unsigned int)next + 1;

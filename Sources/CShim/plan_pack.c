@@ -120,6 +120,16 @@ static void walk(struct packer *k, struct shim_plan *p) {
     str(k, &p->lsm_exec_value);
 }
 
+int shim_plan_each_fd(const struct shim_plan *p, int (*fn)(int fd, void *ctx), void *ctx) {
+    int named[] = { p->cgroup_fd, p->exec_fifo_fd, p->exec_fd, p->console_socket_fd, p->exe_fd };
+    int r = 0;
+    for (size_t i = 0; !r && i < sizeof named / sizeof named[0]; i++)
+        if (named[i] >= 0) r = fn(named[i], ctx);
+    for (int i = 0; !r && i < p->nmounts; i++)
+        if (p->mounts[i].tree_fd >= 0) r = fn(p->mounts[i].tree_fd, ctx);
+    return r;
+}
+
 void *shim_plan_pack(const struct shim_plan *plan, size_t *size) {
     struct shim_plan copy = *plan;
     struct packer k = { .pass = MEASURE, .used = sizeof copy };

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <sys/socket.h>
 #include "child_internal.h"
+#include "plan_pack.h"
 #include "plan_transfer.h"
 
 struct plan_fds_msg {
@@ -19,21 +20,20 @@ struct plan_fds_msg {
     int32_t numbers[SHIM_MAX_PLAN_FDS];  // numbers[0] is the plan's memfd
 };
 
+struct fd_list { int *fds; int n; };
+
+static int append_fd(int fd, void *ctx) {
+    struct fd_list *l = ctx;
+    if (l->n == SHIM_MAX_PLAN_FDS) return -E2BIG;
+    l->fds[l->n++] = fd;
+    return 0;
+}
+
 int shim_plan_fd_list(const struct shim_plan *p, int plan_fd, int *fds) {
-    int n = 0;
-    fds[n++] = plan_fd;
-    int named[] = { p->cgroup_fd, p->exec_fifo_fd, p->exec_fd, p->console_socket_fd };
-    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
-        if (named[i] < 0) continue;
-        if (n == SHIM_MAX_PLAN_FDS) return -E2BIG;
-        fds[n++] = named[i];
-    }
-    for (int i = 0; i < p->nmounts; i++) {
-        if (p->mounts[i].tree_fd < 0) continue;
-        if (n == SHIM_MAX_PLAN_FDS) return -E2BIG;
-        fds[n++] = p->mounts[i].tree_fd;
-    }
-    return n;
+    struct fd_list l = { fds, 0 };
+    append_fd(plan_fd, &l);
+    int err = shim_plan_each_fd(p, append_fd, &l);
+    return err ? err : l.n;
 }
 
 int shim_plan_send_fds(int sync_fd, const int *fds, int count) {

@@ -53,6 +53,15 @@ static int plan_memfd(const struct shim_plan *p) {
     return fd;
 }
 
+// The plan as stage 0 gets it (with our pid and the image it runs from), in a sealed memfd;
+// *sent receives that copy for the fds it names. fd or -errno.
+static int stage0_plan(const struct shim_plan *plan, int exe, struct shim_plan *sent) {
+    *sent = *plan;
+    sent->parent_pid = getpid();
+    sent->exe_fd = exe;
+    return plan_memfd(sent);
+}
+
 // "_RUNTIME_STAGE0=<plan fd>,<sync fd>", or "_RUNTIME_STAGE0=recv,<sync fd>" for an early
 // stage 0 (the plan follows over the socket).
 static void stage0_env(char *buf, size_t len, int plan_fd, int sync_fd) {
@@ -72,10 +81,31 @@ static void stage0_env(char *buf, size_t len, int plan_fd, int sync_fd) {
     }
 }
 
+// How stage 0 is executed: the read-only image through /proc/self/fd, the caller's name
+// (comm) as argv[0], restored after execve (the init shows as "runtime" in ps, as it did as a
+// clone of the caller), and only our variable in the environment.
+struct stage0_exec {
+    char env[64], path[32], comm[32];
+    char *argv[2], *envp[2];
+};
+
+static void stage0_exec_init(struct stage0_exec *x, int exe, int plan_fd, int sync_fd) {
+    stage0_env(x->env, sizeof x->env, plan_fd, sync_fd);
+    shim_fd_path(x->path, exe);
+    shim_strlcpy(x->comm, "runtime", sizeof x->comm);   // PR_GET_NAME fills at most 16 bytes
+    (void)prctl(PR_GET_NAME, x->comm, 0, 0, 0);
+    x->argv[0] = x->comm;
+    x->argv[1] = NULL;
+    x->envp[0] = x->env;
+    x->envp[1] = NULL;
+}
+
 // dup2 of an fd onto itself clears its close-on-exec flag (glibc's posix_spawn does so).
 static int keep_open(posix_spawn_file_actions_t *actions, int fd) {
     return fd >= 0 ? posix_spawn_file_actions_adddup2(actions, fd, fd) : 0;
 }
+
+static int keep_named_fd(int fd, void *actions) { return keep_open(actions, fd); }
 
 // Stage 0 is started with posix_spawn (a vfork-style clone: no copy of our page tables)
 // executing the read-only image through /proc/self/fd, with the fds the plan names kept open.
@@ -84,24 +114,13 @@ static pid_t start_stage0(const struct shim_plan *p, int exe, int plan_fd, int s
     posix_spawn_file_actions_t actions;
     int err = posix_spawn_file_actions_init(&actions);
     if (err) return -err;
-    err = keep_open(&actions, plan_fd) || keep_open(&actions, sync_fd) || keep_open(&actions, exe);
-    if (p) {
-        err = err || keep_open(&actions, p->cgroup_fd) || keep_open(&actions, p->exec_fifo_fd)
-            || keep_open(&actions, p->exec_fd) || keep_open(&actions, p->console_socket_fd);
-        for (int i = 0; !err && i < p->nmounts; i++) err = keep_open(&actions, p->mounts[i].tree_fd);
-    }
+    err = keep_open(&actions, plan_fd) || keep_open(&actions, sync_fd) || keep_open(&actions, exe)
+        || (p && shim_plan_each_fd(p, keep_named_fd, &actions));
     if (err) { posix_spawn_file_actions_destroy(&actions); return -ENOMEM; }
-    char env[64], path[32];
-    stage0_env(env, sizeof env, plan_fd, sync_fd);
-    shim_fd_path(path, exe);
-    // The caller's name (comm) goes along as argv[0] and is restored after execve: the init
-    // shows as "runtime" in ps, as it did as a clone of the caller.
-    char comm[32] = "runtime";   // PR_GET_NAME fills at most 16 bytes, NUL included
-    (void)prctl(PR_GET_NAME, comm, 0, 0, 0);
-    char *argv[] = { comm, NULL };
-    char *envp[] = { env, NULL };
+    struct stage0_exec x;
+    stage0_exec_init(&x, exe, plan_fd, sync_fd);
     pid_t pid;
-    err = posix_spawn(&pid, path, &actions, NULL, argv, envp);
+    err = posix_spawn(&pid, x.path, &actions, NULL, x.argv, x.envp);
     posix_spawn_file_actions_destroy(&actions);
     return err ? -err : pid;
 }
@@ -109,10 +128,8 @@ static pid_t start_stage0(const struct shim_plan *p, int exe, int plan_fd, int s
 pid_t shim_spawn_start(const struct shim_plan *plan, int *sync_fd) {
     int exe = shim_protected_exe();
     if (exe < 0) return exe;
-    struct shim_plan p = *plan;
-    p.parent_pid = getpid();
-    p.exe_fd = exe;
-    int plan_fd = plan_memfd(&p);
+    struct shim_plan p;
+    int plan_fd = stage0_plan(plan, exe, &p);
     if (plan_fd < 0) { close(exe); return plan_fd; }
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) { close(plan_fd); close(exe); return -errno; }
@@ -133,13 +150,8 @@ pid_t shim_spawn_start(const struct shim_plan *plan, int *sync_fd) {
 // init. vfork, not fork: no copy of our page tables, no copy-on-write faults afterwards (a
 // fork cost ~7 % more CPU with ten containers started at once on two CPUs).
 static pid_t vfork_stage0(int exe, int sync_fd, const uint64_t *away) {
-    char env[64], path[32];
-    stage0_env(env, sizeof env, -1, sync_fd);
-    shim_fd_path(path, exe);
-    char comm[32] = "runtime";
-    (void)prctl(PR_GET_NAME, comm, 0, 0, 0);
-    char *argv[] = { comm, NULL };
-    char *envp[] = { env, NULL };
+    struct stage0_exec x;
+    stage0_exec_init(&x, exe, -1, sync_fd);
     // Every signal stays blocked in the child up to and across execve: no handler of ours
     // runs on our stack in it, and the init clears the mask (child.c) as after posix_spawn.
     sigset_t all, old;
@@ -150,16 +162,13 @@ static pid_t vfork_stage0(int exe, int sync_fd, const uint64_t *away) {
     if (pid == 0) {
         // Plain syscall wrappers only, as after any vfork. Moving away is a hint.
         if (away) (void)syscall(SYS_sched_setaffinity, 0, 16 * sizeof(uint64_t), away);
-        if (fcntl(sync_fd, F_SETFD, 0) == 0 && fcntl(exe, F_SETFD, 0) == 0) execve(path, argv, envp);
+        if (fcntl(sync_fd, F_SETFD, 0) == 0 && fcntl(exe, F_SETFD, 0) == 0) execve(x.path, x.argv, x.envp);
         exec_err = errno ? errno : EIO;
         _exit(127);
     }
     int err = pid < 0 ? -errno : -exec_err;   // exec_err: only a failed child sets it
     sigprocmask(SIG_SETMASK, &old, NULL);
-    if (pid > 0 && err) {
-        int status;
-        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-    }
+    if (pid > 0 && err) (void)shim_reap(pid);
     return err ? err : pid;
 }
 
@@ -200,10 +209,8 @@ int shim_spawn_send(struct shim_early *e, const struct shim_plan *plan) {
     // Stage 0 has our CPU mask again before it reads the plan: the init inherits that mask.
     if (e->narrowed && syscall(SYS_sched_setaffinity, e->pid, 16 * sizeof(uint64_t), e->affinity) < 0) return -errno;
     e->narrowed = 0;
-    struct shim_plan p = *plan;
-    p.parent_pid = getpid();
-    p.exe_fd = e->exe;
-    int plan_fd = plan_memfd(&p);
+    struct shim_plan p;
+    int plan_fd = stage0_plan(plan, e->exe, &p);
     if (plan_fd < 0) return plan_fd;
     int fds[SHIM_MAX_PLAN_FDS];
     int n = shim_plan_fd_list(&p, plan_fd, fds);

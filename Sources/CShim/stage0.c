@@ -192,18 +192,20 @@ int shim_protected_exe(void) {
     int fd = detached_image();
     if (fd >= 0) return fd;
     pthread_mutex_lock(&copy_lock);
-    if (copy_fd < 0) {
+    if (copy_fd < 0) {   // made once; a failure is retried next time
         if (faccessat(AT_FDCWD, "/proc/self/exe", W_OK, AT_EACCESS) < 0 && (errno == EACCES || errno == EROFS)) {
             // Not writable by us, so not by anything we start either (rootless): the binary as is.
-            copy_fd = open("/proc/self/exe", O_PATH | O_CLOEXEC);
-            if (copy_fd < 0) copy_fd = -errno;
+            fd = open("/proc/self/exe", O_PATH | O_CLOEXEC);
+            if (fd < 0) fd = -errno;
         } else {
-            copy_fd = sealed_copy();
+            fd = sealed_copy();
         }
+        if (fd >= 0) copy_fd = fd;
     }
-    fd = copy_fd < 0 ? copy_fd : fcntl(copy_fd, F_DUPFD_CLOEXEC, 3);
-    if (copy_fd < 0) copy_fd = -1;   // retried next time
-    else if (fd < 0) fd = -errno;
+    if (copy_fd >= 0) {
+        fd = fcntl(copy_fd, F_DUPFD_CLOEXEC, 3);
+        if (fd < 0) fd = -errno;
+    }
     pthread_mutex_unlock(&copy_lock);
     return fd;
 }

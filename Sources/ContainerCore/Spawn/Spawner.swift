@@ -48,6 +48,7 @@ final class Spawner {
     func finish() throws -> Int32 {
         var msg = shim_msg()
         let result = shim_spawn_finish(stage0, &syncFD, &msg)
+        if result <= 0 { stage0 = 0 }  // reaped by the shim already
         if result <= 0, msg.kind == Int32(SHIM_ERROR.rawValue) { throw failure(msg) }
         guard result > 0 else { throw RuntimeError.errno("starting the container process", -result) }
         pid = result
@@ -84,7 +85,7 @@ final class Spawner {
     /// Stage 0 exits once it has reported the init: reaped while the init works, not before
     /// it may start.
     private func reapStage0() {
-        guard stage0 > 0, pid > 0 else { return }
+        guard stage0 > 0 else { return }
         _ = shim_reap(stage0)
         stage0 = 0
     }
