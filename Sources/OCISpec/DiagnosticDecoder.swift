@@ -41,9 +41,12 @@ struct DiagnosticDecoder: Decoder {
     ) throws -> I {
         guard case .number(let text) = value else { throw mismatch(I.self, value, path) }
         if let exact = I(text) { return exact }
+        // An integer literal that does not parse is out of range: through Double it could
+        // round into range (-9223372036854775809 becomes Int64.min) and pass unnamed.
+        let isLiteral = text.allSatisfy { $0 == "-" || $0.isNumber }
         let double = Double(text)
-        if let double, double.rounded() == double, let exact = I(exactly: double) { return exact }
-        let isIntegral = text.allSatisfy { $0 == "-" || $0.isNumber } || double.map { $0.rounded() == $0 } == true
+        if !isLiteral, let double, double.rounded() == double, let exact = I(exactly: double) { return exact }
+        let isIntegral = isLiteral || double.map { $0.rounded() == $0 } == true
         let message =
             isIntegral
             ? "number \(text) is out of range \(I.min)...\(I.max)"

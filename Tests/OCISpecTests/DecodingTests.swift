@@ -132,6 +132,11 @@ import Testing
         #expect(
             decodeError(#"{"linux": {"resources": {"pids": {"limit": 1e30}}}}"#)
                 == "config.json: linux.resources.pids.limit: number 1e30 is out of range -9223372036854775808...9223372036854775807")
+        // Just below Int64.min: as a Double it rounds to Int64.min, which fits.
+        #expect(
+            decodeError(#"{"linux": {"resources": {"cpu": {"quota": -9223372036854775809}}}}"#)
+                == "config.json: linux.resources.cpu.quota: number -9223372036854775809 is out of range -9223372036854775808...9223372036854775807"
+        )
     }
 
     @Test func malformedJSONGivesPosition() {
