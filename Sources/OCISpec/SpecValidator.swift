@@ -130,16 +130,21 @@ struct Validation {
         }
     }
 
-    /// runc: hostname and domainname need a UTS namespace (created or joined).
+    /// runc: hostname and domainname need a UTS namespace (created or joined). Longer than the
+    /// kernel's UTS names (64 bytes) they fail sethostname(2) in the child, naming no field.
     private mutating func checkHostname() {
         let hasUTS = spec.namespace(ofType: "uts") != nil
-        if let hostname = spec.hostname, !hostname.isEmpty, !hasUTS {
-            report(JSONPath("hostname"), "requires a uts namespace")
-        }
-        if let domainname = spec.domainname, !domainname.isEmpty, !hasUTS {
-            report(JSONPath("domainname"), "requires a uts namespace")
+        for (key, name) in [("hostname", spec.hostname), ("domainname", spec.domainname)] {
+            guard let name, !name.isEmpty else { continue }
+            if !hasUTS { report(JSONPath(key), "requires a uts namespace") }
+            if name.utf8.count > Self.maxUTSName {
+                report(JSONPath(key), "must be at most \(Self.maxUTSName) bytes (the kernel's limit for a UTS name)")
+            }
         }
     }
+
+    /// __NEW_UTS_LEN in the kernel's utsname.h.
+    static let maxUTSName = 64
 
     // MARK: process
 
