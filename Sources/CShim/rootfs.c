@@ -62,20 +62,30 @@ static int mount_point_fd(const char *dest, int is_file) {
     size_t len = strlen(dest);
     int fd = open_in_root(dest, len);
     if (fd >= 0 || errno != ENOENT) return fd;
-    for (size_t i = 1; i <= len; i++) {
+    // Usually only the last component is missing (/dev/pts, /sys/fs/cgroup/cpu): look for the
+    // deepest ancestor that exists from the end, then make the rest downwards from there.
+    size_t have = len;   // becomes the length of the longest prefix of dest that exists
+    int parent = -1;
+    while (parent < 0) {
+        while (have > 0 && dest[have - 1] == '/') have--;
+        while (have > 0 && dest[have - 1] != '/') have--;
+        if (have == 0) { errno = ENOENT; return -1; }
+        parent = open_in_root(dest, have);
+        if (parent < 0 && errno != ENOENT) return -1;
+    }
+    for (size_t i = have; i <= len; i++) {
         if (i < len && dest[i] != '/') continue;
-        int part = open_in_root(dest, i);
-        if (part >= 0) { close(part); continue; }
-        if (errno != ENOENT) return -1;
         size_t slash = i;
         while (slash > 0 && dest[slash - 1] != '/') slash--;
-        int parent = open_in_root(dest, slash);
-        if (parent < 0) return -1;
-        char name[256];
         size_t n = i - slash;
-        if (n == 0 || n >= sizeof name) { close(parent); errno = EINVAL; return -1; }
+        if (n == 0) continue;   // "//" or a trailing slash
+        char name[256];
+        if (n >= sizeof name) { if (parent >= 0) close(parent); errno = EINVAL; return -1; }
         memcpy(name, dest + slash, n);
         name[n] = 0;
+        // Each component is made in a directory opened inside the rootfs, never by host path.
+        if (parent < 0) parent = open_in_root(dest, slash);
+        if (parent < 0) return -1;
         int r;
         if (i == len && is_file) {
             r = openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
@@ -84,6 +94,7 @@ static int mount_point_fd(const char *dest, int is_file) {
             r = mkdirat(parent, name, 0755);
         }
         close(parent);
+        parent = -1;
         if (r < 0 && errno != EEXIST) return -1;
     }
     return open_in_root(dest, len);
