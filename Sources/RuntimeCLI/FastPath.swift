@@ -2,7 +2,8 @@ import ArgumentParser
 
 /// The argv shapes higher-level callers run for every container — `create`, `start`, `state`,
 /// `kill`, `delete`, `run` with their runc flags — filled into the same command values that
-/// ArgumentParser would produce, without its reflection (~1.5 ms of each start-up here).
+/// ArgumentParser would produce (for start/state/kill/delete and exec, the plain invocation
+/// values those commands hand over), without its reflection (~1.5 ms of each start-up here).
 /// Anything unusual (help, `--`, an unknown flag, too many arguments) returns nil, and
 /// ArgumentParser parses it, with its messages. CLITests check both agree.
 enum FastPath {
@@ -30,22 +31,13 @@ enum FastPath {
             return c
         case "start", "state":
             guard scanner.onlyPositionals(), let pos = scanner.positionals(1...1) else { return nil }
-            if name == "start" { var c = Start(); c.id = pos[0]; return c }
-            var c = State(); c.id = pos[0]; return c
+            return name == "start" ? StartInvocation(id: pos[0]) : StateInvocation(id: pos[0])
         case "kill":
             guard scanner.takeFlags(["-a", "--all"]), let pos = scanner.positionals(1...2) else { return nil }
-            var c = Kill()
-            c.all = !scanner.flags.isEmpty
-            c.id = pos[0]
-            // Property-wrapper defaults live in ArgumentParser's definition, not the value.
-            c.signal = pos.count > 1 ? pos[1] : Kill.defaultSignal
-            return c
+            return KillInvocation(id: pos[0], signal: pos.count > 1 ? pos[1] : Kill.defaultSignal, all: !scanner.flags.isEmpty)
         case "delete":
             guard scanner.takeFlags(["-f", "--force"]), let pos = scanner.positionals(1...1) else { return nil }
-            var c = Delete()
-            c.force = !scanner.flags.isEmpty
-            c.id = pos[0]
-            return c
+            return DeleteInvocation(id: pos[0], force: !scanner.flags.isEmpty)
         case "exec":
             return ExecInvocation.fastPath(Array(args.dropFirst()))
         default:

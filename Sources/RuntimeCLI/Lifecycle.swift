@@ -5,21 +5,16 @@ struct Start: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "start", _superCommandName: "runtime", abstract: "Run the user process of a created container.")
     @Argument(help: "Container id.") var id: String
-    func run() throws {
-        Log.debug("start \(id): starting the user process")
-        try GlobalOptions.current.runtime.start(id: id)
-        Log.debug("start \(id): started")
-    }
+    var invocation: StartInvocation { StartInvocation(id: id) }
+    func run() throws { try invocation.run() }
 }
 
 struct State: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "state", _superCommandName: "runtime", abstract: "Print the state of a container as JSON.")
     @Argument(help: "Container id.") var id: String
-    func run() throws {
-        let state = try GlobalOptions.current.runtime.state(id: id)
-        FileOut.stdout(try JSONText.state(state) + "\n")
-    }
+    var invocation: StateInvocation { StateInvocation(id: id) }
+    func run() throws { try invocation.run() }
 }
 
 struct Kill: ParsableCommand {
@@ -30,11 +25,8 @@ struct Kill: ParsableCommand {
     @Argument(help: "Container id.") var id: String
     static let defaultSignal = "SIGTERM"
     @Argument(help: "Signal: name (TERM, SIGTERM) or number.") var signal: String = Kill.defaultSignal
-    func run() throws {
-        let number = try Signals.parse(signal)
-        Log.debug("kill \(id): signal \(number)\(all ? " to every process" : "")")
-        try GlobalOptions.current.runtime.kill(id: id, signal: number, all: all)
-    }
+    var invocation: KillInvocation { KillInvocation(id: id, signal: signal, all: all) }
+    func run() throws { try invocation.run() }
 }
 
 struct Delete: ParsableCommand {
@@ -43,9 +35,6 @@ struct Delete: ParsableCommand {
     @Flag(name: [.customShort("f"), .long], help: "Kill a running container first.")
     var force = false
     @Argument(help: "Container id.") var id: String
-    func run() throws {
-        Log.debug("delete \(id)\(force ? ": forced" : "")")
-        try GlobalOptions.current.runtime.delete(id: id, force: force)
-        Log.debug("delete \(id): deleted")
-    }
+    var invocation: DeleteInvocation { DeleteInvocation(id: id, force: force) }
+    func run() throws { try invocation.run() }
 }

@@ -12,10 +12,14 @@ import Testing
         switch command {
         case let c as Create: return ["create", c.id, c.bundle ?? "-"] + bundle(c.options)
         case let c as Run: return ["run", c.id, c.bundle ?? "-", "\(c.detach)", "\(c.keep)"] + bundle(c.options)
-        case let c as Start: return ["start", c.id]
-        case let c as State: return ["state", c.id]
-        case let c as Kill: return ["kill", c.id, c.signal, "\(c.all)"]
-        case let c as Delete: return ["delete", c.id, "\(c.force)"]
+        case let c as Start: return fields(c.invocation)
+        case let c as State: return fields(c.invocation)
+        case let c as Kill: return fields(c.invocation)
+        case let c as Delete: return fields(c.invocation)
+        case let c as StartInvocation: return ["start", c.id]
+        case let c as StateInvocation: return ["state", c.id]
+        case let c as KillInvocation: return ["kill", c.id, c.signal, "\(c.all)"]
+        case let c as DeleteInvocation: return ["delete", c.id, "\(c.force)"]
         case let c as Exec: return fields(c.invocation)
         case let c as ExecInvocation:
             let options = [c.processFile, c.cwd, c.user, c.consoleSocket, c.pidFile].map { $0 ?? "-" }
@@ -54,6 +58,15 @@ import Testing
         let fast = try #require(FastPath.command(argv))
         let full = try RuntimeCommand.parseAsRoot(argv)
         #expect(Self.fields(fast) == Self.fields(full))
+    }
+
+    /// The per-container commands come back as plain values: building ArgumentParser's
+    /// property wrappers is what the fast path is there to skip.
+    @Test func lifecycleCommandsAreInvocations() {
+        #expect(FastPath.command(["start", "c1"]) is StartInvocation)
+        #expect(FastPath.command(["state", "c1"]) is StateInvocation)
+        #expect(FastPath.command(["kill", "c1", "9"]) is KillInvocation)
+        #expect(FastPath.command(["delete", "-f", "c1"]) is DeleteInvocation)
     }
 
     static let declined: [[String]] = [

@@ -1,0 +1,46 @@
+import ArgumentParser
+import ContainerCore
+
+// `start`, `state`, `kill` and `delete` as plain values (no property wrappers), like
+// ExecInvocation: the fast path fills them in without building ArgumentParser's wrappers,
+// whose storage, closures and value witnesses are pages of the binary that every `state`
+// poll touched for nothing. The commands ArgumentParser parses (help, usage errors) hand
+// over the same values.
+
+struct StartInvocation: ParsableCommand {
+    var id = ""
+    func run() throws {
+        Log.debug("start \(id): starting the user process")
+        try GlobalOptions.current.runtime.start(id: id)
+        Log.debug("start \(id): started")
+    }
+}
+
+struct StateInvocation: ParsableCommand {
+    var id = ""
+    func run() throws {
+        let state = try GlobalOptions.current.runtime.state(id: id)
+        FileOut.stdout(try JSONText.state(state) + "\n")
+    }
+}
+
+struct KillInvocation: ParsableCommand {
+    var id = ""
+    var signal = Kill.defaultSignal
+    var all = false
+    func run() throws {
+        let number = try Signals.parse(signal)
+        Log.debug("kill \(id): signal \(number)\(all ? " to every process" : "")")
+        try GlobalOptions.current.runtime.kill(id: id, signal: number, all: all)
+    }
+}
+
+struct DeleteInvocation: ParsableCommand {
+    var id = ""
+    var force = false
+    func run() throws {
+        Log.debug("delete \(id)\(force ? ": forced" : "")")
+        try GlobalOptions.current.runtime.delete(id: id, force: force)
+        Log.debug("delete \(id): deleted")
+    }
+}
