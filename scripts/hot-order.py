@@ -1,20 +1,22 @@
 #!/usr/bin/env python3
 """Writes lld's symbol ordering file (scripts/hot-symbols.txt) from what the commands touched.
 
-    hot-order.py MAP NM NAMES GROUP...
+    hot-order.py MAP NM GROUP...
 
 MAP    lld's link map of the binary that was traced (-Map): every input section, its address,
        size and the symbols defined in it.
-GROUP  files of addresses (hex, one per line, first touch first) that valgrind's lackey saw a
-       command execute, read or write, most important group first.
-NAMES  function names sampled by perf in code valgrind cannot follow (the container set-up).
-NM     `nm -n --defined-only` of the binary, to keep only NAMES that are functions here.
+NM     `nm -n --defined-only` of the binary: where the functions of *.names groups are.
+GROUP  most important first. Either addresses (hex, one per line, first touch first) that
+       valgrind's lackey saw a command execute, read or write; or, in a file named *.names,
+       functions perf sampled in real runs: what valgrind cannot show (the container set-up,
+       which it cannot follow; the vDSO's set-up and glibc's string functions for this CPU,
+       which differ under valgrind), laid out in address order.
 
 lld moves whole input sections, so one symbol per touched section is enough: code and data
 (protocol conformance records, type descriptors, metadata, .bss) alike. Peak RSS is made of
 the 64 KB windows around each page fault in the binary, so the sections a command touches are
 laid out group by group: `state` (which callers poll) first, then the other per-container
-commands, then create/run/exec, then the sampled functions in their present order.
+commands, then create/run/exec, then what perf sampled.
 """
 
 import bisect
@@ -43,7 +45,7 @@ def input_sections(path):
 
 
 def main():
-    map_path, nm_path, names_path, groups = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+    map_path, nm_path, groups = sys.argv[1], sys.argv[2], sys.argv[3:]
     sections = input_sections(map_path)
     starts = [s[0] for s in sections]
 
@@ -62,10 +64,23 @@ def main():
         for s in symbols:
             uses[s] = uses.get(s, 0) + 1
 
+    functions = {}
+    for line in open(nm_path):
+        p = line.split()
+        if len(p) == 3 and p[1] in "tTwWi":
+            functions.setdefault(p[2], int(p[0], 16))
+
+    def addresses(group):
+        if not group.endswith(".names"):
+            return [int(line.strip(), 16) for line in open(group)]
+        # perf names some code only by address ("0x…"): not symbols, dropped.
+        sampled = {n.strip() for n in open(group)} & functions.keys()
+        return sorted(functions[n] for n in sampled)
+
     ordered, placed = [], set()
     for group in groups:
-        for line in open(group):
-            i = section_of(int(line.strip(), 16))
+        for address in addresses(group):
+            i = section_of(address)
             if i is None or i in placed:
                 continue
             placed.add(i)
@@ -73,16 +88,6 @@ def main():
             named = [s for s in sections[i][2] if not s.startswith(".L")]
             if named:
                 ordered.append(min(named, key=lambda s: uses[s] > 1))
-
-    functions = {}
-    for line in open(nm_path):
-        p = line.split()
-        if len(p) == 3 and p[1] in "tTwWi":
-            functions.setdefault(p[2], int(p[0], 16))
-    # callgrind and perf name some code only by address ("0x…"); those are not symbols.
-    sampled = {n.strip() for n in open(names_path)} & functions.keys()
-    listed = set(ordered)
-    ordered += sorted((n for n in sampled if n not in listed), key=functions.get)
     print("\n".join(ordered))
     print(f"hot-order: {len(placed)} sections touched, {len(ordered)} symbols", file=sys.stderr)
 

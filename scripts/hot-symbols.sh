@@ -6,15 +6,17 @@
 #
 #   scripts/hot-symbols.sh      (root, perf, valgrind; rebuilds .build/release/runtime)
 #
-# Two sources:
+# Two sources (scripts/hot-order.py turns them into the list):
 # - valgrind's lackey: every instruction and data address `state`, `start`, `kill`, `delete`,
 #   `list`, `create`, `run` and `exec` touch, mapped to input sections through the link map;
 #   laid out in that order of groups, so that `state` (which callers poll) spans the fewest
 #   windows. Lackey cannot follow the container set-up (open_tree, clone3 with namespace
 #   flags), so create/run/exec are traced up to there.
-# - perf samples of create/start/exec/state/kill/delete/run loops for the rest (stage 0, the
-#   child): functions only, after the traced sections.
-# Each is taken on this host's hybrid cgroups and on pure v1 (compare.sh's setting).
+# - perf samples of real runs, functions only: 500 `state`s (what differs from valgrind's
+#   CPU and kernel: the vDSO's set-up, glibc's EVEX/AVX-512 string functions), placed right
+#   after `state`'s traced sections; create/start/exec/state/kill/delete/run loops (stage 0,
+#   the child, the parent after the set-up), placed last.
+# Traces and loops run on this host's hybrid cgroups and on pure v1 (compare.sh's setting).
 # Run it after large code changes (a stale list only costs locality), then scripts/build.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,12 +35,20 @@ strip --strip-debug -o "$work/rt" "$bin"   # valgrind cannot read the Swift debu
 cat >"$work/loop.sh" <<EOF
 set -u
 R="$bin"; S="$work/state"; n=\$1
-for i in \$(seq 30); do
+for i in \$(seq 100); do
     \$R --root \$S run -b "$work/b" hs-\$n-r\$i >/dev/null
     \$R --root \$S create -b "$work/s" hs-\$n-\$i; \$R --root \$S start hs-\$n-\$i
     \$R --root \$S exec hs-\$n-\$i /bin/true; \$R --root \$S state hs-\$n-\$i >/dev/null
     \$R --root \$S kill hs-\$n-\$i KILL; sleep 0.05; \$R --root \$S delete hs-\$n-\$i
 done
+EOF
+# `state` alone, sampled often enough to catch what runs once per start-up.
+cat >"$work/state-loop.sh" <<EOF
+set -u
+R="$bin"; S="$work/sstate"
+\$R --root \$S create -b "$work/s" hs-state
+for i in \$(seq 500); do \$R --root \$S state hs-state >/dev/null; done
+\$R --root \$S delete -f hs-state
 EOF
 # t G ARGS...: the addresses one command touches, first touch first, appended to group G.
 cat >"$work/trace.sh" <<EOF
@@ -55,17 +65,22 @@ t 3 create -b "$work/s" hs-t2-\$n; t 3 run -b "$work/b" hs-t3-\$n; t 2 list
 "$bin" --root \$S delete -f hs-t2-\$n >/dev/null 2>&1 || true
 "$bin" --root \$S delete -f hs-t3-\$n >/dev/null 2>&1 || true
 EOF
-perf record -q -e cpu-clock -F 20000 -o "$work/p1" -- bash "$work/loop.sh" 1 >/dev/null
+perf record -q -e cpu-clock -F 40000 -o "$work/p0" -- bash "$work/state-loop.sh" >/dev/null
+perf record -q -e cpu-clock -F 40000 -o "$work/p1" -- bash "$work/loop.sh" 1 >/dev/null
 bash "$work/trace.sh" 1
 unshare -m --propagation private bash -c "umount /sys/fs/cgroup/unified 2>/dev/null
-    perf record -q -e cpu-clock -F 20000 -o $work/p2 -- bash $work/loop.sh 2 >/dev/null 2>&1; bash $work/trace.sh 2"
+    perf record -q -e cpu-clock -F 40000 -o $work/p2 -- bash $work/loop.sh 2 >/dev/null 2>&1; bash $work/trace.sh 2"
 
 comm=$(basename "$bin" | cut -c1-15)
-for p in "$work/p1" "$work/p2"; do
-    perf report -i "$p" --no-demangle --comm "$comm" --sort sym --stdio -g none 2>/dev/null \
-        | sed -n 's/.*\[\.\] //p'
-done | sort -u >"$work/names"
+sampled() {
+    for p in "$@"; do
+        perf report -i "$p" --no-demangle --comm "$comm" --sort sym --stdio -g none 2>/dev/null \
+            | sed -n 's/.*\[\.\] //p'
+    done | sort -u
+}
+sampled "$work/p0" >"$work/state.names"
+sampled "$work/p1" "$work/p2" >"$work/all.names"
 nm -n --defined-only "$bin" >"$work/nm"
-python3 scripts/hot-order.py "$work/map" "$work/nm" "$work/names" \
-    "$work"/g1.* "$work"/g2.* "$work"/g3.* >scripts/hot-symbols.txt
+python3 scripts/hot-order.py "$work/map" "$work/nm" \
+    "$work"/g1.* "$work/state.names" "$work"/g2.* "$work"/g3.* "$work/all.names" >scripts/hot-symbols.txt
 echo "scripts/hot-symbols.txt: $(wc -l <scripts/hot-symbols.txt) symbols; now run scripts/build.sh"
