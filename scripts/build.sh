@@ -6,11 +6,12 @@
 #   static C program does. Nothing in it needs NSS (user look-ups read the files).
 # - the executable is not position-independent (like Debian's runc): ~40,000 relative
 #   relocations fewer to apply at every start (~1 ms and ~1 MiB of dirtied pages here).
-# - the functions a per-container command runs are laid out together (lld with
-#   scripts/hot-symbols.txt, our modules compiled with one section per function): the kernel
-#   maps a binary's pages 64 KB at a time around each fault, so code spread over the 14 MB
-#   text is what peak RSS and the page-fault time of every start were made of.
-#   scripts/hot-symbols.sh regenerates the list; a stale list only costs locality.
+# - the code and data a per-container command touches are laid out together, `state`'s first
+#   (lld with scripts/hot-symbols.txt, our modules compiled with one section per function and
+#   per datum): the kernel maps a binary's pages 64 KB (or a whole large folio) at a time
+#   around each fault, so what is spread over the 18 MB of text and data is what peak RSS and
+#   the page-fault time of every start are made of. scripts/hot-symbols.sh regenerates the
+#   list; a stale list only costs locality.
 # - concrete generic types (KeyedDecodingContainer<CodingKeys>, [String]) are reached through
 #   metadata accessors, not by demangling their names at run time: each first use of a name
 #   cost a demangle and a scan of every protocol conformance in the binary (~20% of a `state`'s
