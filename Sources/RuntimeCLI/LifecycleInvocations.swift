@@ -5,10 +5,14 @@ import ContainerCore
 // ExecInvocation: the fast path fills them in without building ArgumentParser's wrappers,
 // whose storage, closures and value witnesses are pages of the binary that every `state`
 // poll touched for nothing. The commands ArgumentParser parses (help, usage errors) hand
-// over the same values.
+// over the same values. Final classes, not structs: a struct in an existential is destroyed
+// through its value witness, which the compiler emits without a symbol, so the layout
+// (scripts/hot-symbols.txt) cannot place it; a class is released by the runtime.
 
-struct StartInvocation: ParsableCommand {
+final class StartInvocation: ParsableCommand {
     var id = ""
+    init() {}
+    init(id: String) { self.id = id }
     func run() throws {
         Log.debug("start \(id): starting the user process")
         try GlobalOptions.current.runtime.start(id: id)
@@ -16,18 +20,22 @@ struct StartInvocation: ParsableCommand {
     }
 }
 
-struct StateInvocation: ParsableCommand {
+final class StateInvocation: ParsableCommand {
     var id = ""
+    init() {}
+    init(id: String) { self.id = id }
     func run() throws {
         let state = try GlobalOptions.current.runtime.state(id: id)
         FileOut.stdout(try JSONText.state(state) + "\n")
     }
 }
 
-struct KillInvocation: ParsableCommand {
+final class KillInvocation: ParsableCommand {
     var id = ""
     var signal = Kill.defaultSignal
     var all = false
+    init() {}
+    init(id: String, signal: String, all: Bool) { (self.id, self.signal, self.all) = (id, signal, all) }
     func run() throws {
         let number = try Signals.parse(signal)
         Log.debug("kill \(id): signal \(number)\(all ? " to every process" : "")")
@@ -35,9 +43,11 @@ struct KillInvocation: ParsableCommand {
     }
 }
 
-struct DeleteInvocation: ParsableCommand {
+final class DeleteInvocation: ParsableCommand {
     var id = ""
     var force = false
+    init() {}
+    init(id: String, force: Bool) { (self.id, self.force) = (id, force) }
     func run() throws {
         Log.debug("delete \(id)\(force ? ": forced" : "")")
         try GlobalOptions.current.runtime.delete(id: id, force: force)
