@@ -15,6 +15,22 @@ struct BundleOptions: ParsableArguments {
     @Option(name: .customLong("preserve-fds"), help: "Pass this many fds beyond stdio (3 …) to the container.")
     var preserveFDs: Int32 = 0
 
+    var values: BundleValues {
+        BundleValues(
+            bundle: bundle, pidFile: pidFile, consoleSocket: consoleSocket, noPivot: noPivot,
+            noNewKeyring: noNewKeyring, preserveFDs: preserveFDs)
+    }
+}
+
+/// BundleOptions as a plain value (no property wrappers), for the invocations below.
+struct BundleValues: Codable {
+    var bundle: String?
+    var pidFile: String?
+    var consoleSocket: String?
+    var noPivot = false
+    var noNewKeyring = false
+    var preserveFDs: Int32 = 0
+
     func request(id: String, positionalBundle: String?) -> CreateRequest {
         var request = CreateRequest(id: id, bundle: bundle ?? positionalBundle ?? ".", pidFile: pidFile)
         request.noPivot = noPivot
@@ -32,12 +48,8 @@ struct Create: ParsableCommand {
     @Argument(help: "Container id.") var id: String
     @Argument(help: "Bundle directory (same as --bundle).") var bundle: String?
 
-    func run() throws {
-        let request = options.request(id: id, positionalBundle: bundle)
-        Log.debug("create \(id): bundle \(request.bundle)")
-        let container = try GlobalOptions.current.runtime.create(request)
-        Log.debug("create \(id): created, init pid \(container.record.pid)")
-    }
+    var invocation: CreateInvocation { CreateInvocation(options.values, id: id, bundle: bundle) }
+    func run() throws { try invocation.run() }
 }
 
 struct Run: ParsableCommand {
@@ -51,11 +63,6 @@ struct Run: ParsableCommand {
     @Argument(help: "Container id.") var id: String
     @Argument(help: "Bundle directory (same as --bundle).") var bundle: String?
 
-    func run() throws {
-        let request = options.request(id: id, positionalBundle: bundle)
-        Log.debug("run \(id): bundle \(request.bundle)\(detach ? ", detached" : "")\(keep ? ", kept after exit" : "")")
-        let code = try GlobalOptions.current.runtime.run(request, detach: detach, keep: keep)
-        Log.debug("run \(id): \(detach ? "running" : "exited with \(code)")")
-        throw ExitCode(code)
-    }
+    var invocation: RunInvocation { RunInvocation(options.values, id: id, bundle: bundle, detach: detach, keep: keep) }
+    func run() throws { try invocation.run() }
 }

@@ -2,8 +2,8 @@ import ArgumentParser
 
 /// The argv shapes higher-level callers run for every container — `create`, `start`, `state`,
 /// `kill`, `delete`, `run` with their runc flags — filled into the same command values that
-/// ArgumentParser would produce (for start/state/kill/delete and exec, the plain invocation
-/// values those commands hand over), without its reflection (~1.5 ms of each start-up here).
+/// ArgumentParser would produce (the plain invocation values those commands hand over),
+/// without its reflection (~1.5 ms of each start-up here).
 /// Anything unusual (help, `--`, an unknown flag, too many arguments) returns nil, and
 /// ArgumentParser parses it, with its messages. CLITests check both agree.
 enum FastPath {
@@ -12,23 +12,16 @@ enum FastPath {
         var scanner = Scanner(Array(args.dropFirst()))
         switch name {
         case "create":
-            var c = Create()
             guard let bundle = scanner.bundleOptions(), let pos = scanner.positionals(1...2) else { return nil }
-            c.options = bundle
-            c.id = pos[0]
-            c.bundle = pos.count > 1 ? pos[1] : nil
-            return c
+            return CreateInvocation(bundle, id: pos[0], bundle: pos.count > 1 ? pos[1] : nil)
         case "run":
-            var c = Run()
             guard let bundle = scanner.bundleOptions(extraFlags: ["-d", "--detach", "--keep"]),
                 let pos = scanner.positionals(1...2)
             else { return nil }
-            c.options = bundle
-            c.detach = scanner.flags.contains("-d") || scanner.flags.contains("--detach")
-            c.keep = scanner.flags.contains("--keep")
-            c.id = pos[0]
-            c.bundle = pos.count > 1 ? pos[1] : nil
-            return c
+            return RunInvocation(
+                bundle, id: pos[0], bundle: pos.count > 1 ? pos[1] : nil,
+                detach: scanner.flags.contains("-d") || scanner.flags.contains("--detach"),
+                keep: scanner.flags.contains("--keep"))
         case "start", "state":
             guard scanner.onlyPositionals(), let pos = scanner.positionals(1...1) else { return nil }
             return name == "start" ? StartInvocation(id: pos[0]) : StateInvocation(id: pos[0])
@@ -87,10 +80,10 @@ enum FastPath {
             allowed.contains(rest.count) ? rest : nil
         }
 
-        mutating func bundleOptions(extraFlags: Set<String> = []) -> BundleOptions? {
+        mutating func bundleOptions(extraFlags: Set<String> = []) -> BundleValues? {
             let options: Set = ["-b", "--bundle", "--pid-file", "--console-socket", "--preserve-fds"]
             guard scan(flagNames: extraFlags.union(["--no-pivot", "--no-new-keyring"]), optionNames: options) else { return nil }
-            var b = BundleOptions()
+            var b = BundleValues()
             b.bundle = values["-b"] ?? values["--bundle"]
             b.pidFile = values["--pid-file"]
             b.consoleSocket = values["--console-socket"]

@@ -1,7 +1,7 @@
 import ArgumentParser
 import ContainerCore
 
-// `start`, `state`, `kill` and `delete` as plain values (no property wrappers), like
+// `create`, `run`, `start`, `state`, `kill` and `delete` as plain values (no property wrappers), like
 // ExecInvocation: the fast path fills them in without building ArgumentParser's wrappers,
 // whose storage, closures and value witnesses are pages of the binary that every `state`
 // poll touched for nothing. The commands ArgumentParser parses (help, usage errors) hand
@@ -52,5 +52,38 @@ final class DeleteInvocation: ParsableCommand {
         Log.debug("delete \(id)\(force ? ": forced" : "")")
         try GlobalOptions.current.runtime.delete(id: id, force: force)
         Log.debug("delete \(id): deleted")
+    }
+}
+
+final class CreateInvocation: ParsableCommand {
+    var options = BundleValues()
+    var id = ""
+    var bundle: String?
+    init() {}
+    init(_ options: BundleValues, id: String, bundle: String?) { (self.options, self.id, self.bundle) = (options, id, bundle) }
+    func run() throws {
+        let request = options.request(id: id, positionalBundle: bundle)
+        Log.debug("create \(id): bundle \(request.bundle)")
+        let container = try GlobalOptions.current.runtime.create(request)
+        Log.debug("create \(id): created, init pid \(container.record.pid)")
+    }
+}
+
+final class RunInvocation: ParsableCommand {
+    var options = BundleValues()
+    var id = ""
+    var bundle: String?
+    var detach = false
+    var keep = false
+    init() {}
+    init(_ options: BundleValues, id: String, bundle: String?, detach: Bool, keep: Bool) {
+        (self.options, self.id, self.bundle, self.detach, self.keep) = (options, id, bundle, detach, keep)
+    }
+    func run() throws {
+        let request = options.request(id: id, positionalBundle: bundle)
+        Log.debug("run \(id): bundle \(request.bundle)\(detach ? ", detached" : "")\(keep ? ", kept after exit" : "")")
+        let code = try GlobalOptions.current.runtime.run(request, detach: detach, keep: keep)
+        Log.debug("run \(id): \(detach ? "running" : "exited with \(code)")")
+        throw ExitCode(code)
     }
 }

@@ -6,12 +6,14 @@ import Testing
 @Suite struct FastPathTests {
     /// A command's parsed values, comparable across both parsers.
     static func fields(_ command: ParsableCommand) -> [String] {
-        func bundle(_ o: BundleOptions) -> [String] {
+        func bundle(_ o: BundleValues) -> [String] {
             [o.bundle ?? "-", o.pidFile ?? "-", o.consoleSocket ?? "-", "\(o.noPivot)", "\(o.noNewKeyring)", "\(o.preserveFDs)"]
         }
         switch command {
-        case let c as Create: return ["create", c.id, c.bundle ?? "-"] + bundle(c.options)
-        case let c as Run: return ["run", c.id, c.bundle ?? "-", "\(c.detach)", "\(c.keep)"] + bundle(c.options)
+        case let c as Create: return fields(c.invocation)
+        case let c as Run: return fields(c.invocation)
+        case let c as CreateInvocation: return ["create", c.id, c.bundle ?? "-"] + bundle(c.options)
+        case let c as RunInvocation: return ["run", c.id, c.bundle ?? "-", "\(c.detach)", "\(c.keep)"] + bundle(c.options)
         case let c as Start: return fields(c.invocation)
         case let c as State: return fields(c.invocation)
         case let c as Kill: return fields(c.invocation)
@@ -63,6 +65,8 @@ import Testing
     /// The per-container commands come back as plain values: building ArgumentParser's
     /// property wrappers is what the fast path is there to skip.
     @Test func lifecycleCommandsAreInvocations() {
+        #expect(FastPath.command(["create", "-b", "/b", "c1"]) is CreateInvocation)
+        #expect(FastPath.command(["run", "-d", "c1"]) is RunInvocation)
         #expect(FastPath.command(["start", "c1"]) is StartInvocation)
         #expect(FastPath.command(["state", "c1"]) is StateInvocation)
         #expect(FastPath.command(["kill", "c1", "9"]) is KillInvocation)
