@@ -1,11 +1,10 @@
 #!/usr/bin/env python3
 """Writes lld's symbol ordering file (scripts/hot-symbols.txt) from what the commands touched.
 
-    hot-order.py MAP NM GROUP...
+    hot-order.py MAP GROUP...
 
 MAP    lld's link map of the binary that was traced (-Map): every input section, its address,
        size and the symbols defined in it.
-NM     `nm -n --defined-only` of the binary: where the functions of *.names groups are.
 GROUP  most important first. Either addresses (hex, one per line, first touch first) that
        valgrind's lackey saw a command execute, read or write; or, in a file named *.names,
        functions perf sampled in real runs: what valgrind cannot show (the container set-up,
@@ -45,7 +44,7 @@ def input_sections(path):
 
 
 def main():
-    map_path, nm_path, groups = sys.argv[1], sys.argv[2], sys.argv[3:]
+    map_path, groups = sys.argv[1], sys.argv[2:]
     sections = input_sections(map_path)
     starts = [s[0] for s in sections]
 
@@ -59,28 +58,22 @@ def main():
 
     # A local name defined in several files would move all of their sections: prefer one
     # that names this section alone.
-    uses = {}
-    for _, _, symbols in sections:
+    uses, defined_in = {}, {}
+    for i, (_, _, symbols) in enumerate(sections):
         for s in symbols:
             uses[s] = uses.get(s, 0) + 1
+            defined_in.setdefault(s, i)
 
-    functions = {}
-    for line in open(nm_path):
-        p = line.split()
-        if len(p) == 3 and p[1] in "tTwWi":
-            functions.setdefault(p[2], int(p[0], 16))
-
-    def addresses(group):
+    def touched(group):
+        """The sections a group names, in its order (*.names: by address)."""
         if not group.endswith(".names"):
-            return [int(line.strip(), 16) for line in open(group)]
+            return (section_of(int(line.strip(), 16)) for line in open(group))
         # perf names some code only by address ("0x…"): not symbols, dropped.
-        sampled = {n.strip() for n in open(group)} & functions.keys()
-        return sorted(functions[n] for n in sampled)
+        return sorted({defined_in[n] for n in (line.strip() for line in open(group)) if n in defined_in})
 
     ordered, placed = [], set()
     for group in groups:
-        for address in addresses(group):
-            i = section_of(address)
+        for i in touched(group):
             if i is None or i in placed:
                 continue
             placed.add(i)

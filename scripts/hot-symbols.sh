@@ -80,7 +80,6 @@ sampled() {
 }
 sampled "$work/p0" >"$work/state.names"
 sampled "$work/p1" "$work/p2" >"$work/all.names"
-nm -n --defined-only "$bin" >"$work/nm"
-python3 scripts/hot-order.py "$work/map" "$work/nm" \
+python3 scripts/hot-order.py "$work/map" \
     "$work"/g1.* "$work/state.names" "$work"/g2.* "$work"/g3.* "$work/all.names" >scripts/hot-symbols.txt
 echo "scripts/hot-symbols.txt: $(wc -l <scripts/hot-symbols.txt) symbols; now run scripts/build.sh"
