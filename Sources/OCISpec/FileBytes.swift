@@ -21,6 +21,7 @@ public enum FileBytes {
         let capacity = Int(info.st_size) + 1
         var failure: Int32 = 0
         var bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+            prefault(buffer)
             while count < capacity {
                 let n = read(fd, buffer.baseAddress! + count, capacity - count)
                 if n < 0 && errno == EINTR { continue }
@@ -38,6 +39,18 @@ public enum FileBytes {
             throw error
         }
         return bytes
+    }
+
+    /// A large buffer is fresh memory from mmap: read() would fault its pages in one by one
+    /// (~1.5 µs each here, 0.4 ms per MB). MADV_POPULATE_WRITE (Linux 5.14) maps them in one
+    /// call; on an older kernel it fails and the pages fault in as before.
+    private static func prefault(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
+        let page = 4096
+        guard buffer.count >= 64 * page, let base = buffer.baseAddress else { return }
+        let start = (Int(bitPattern: base) + page - 1) & ~(page - 1)
+        let end = (Int(bitPattern: base) + buffer.count) & ~(page - 1)
+        guard end > start, let aligned = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        _ = madvise(aligned, end - start, MADV_POPULATE_WRITE)
     }
 
     /// Everything `fd` has left to read; more than `limit` bytes (the size may grow while we

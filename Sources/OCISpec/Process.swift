@@ -48,6 +48,27 @@ public struct Process: Codable, Sendable, Equatable {
         self.scheduler = scheduler
         self.execCPUAffinity = execCPUAffinity
     }
+
+    /// The synthesized decoding but for `args` and `env` (see StringListDecoding.swift).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        terminal = try c.decodeIfPresent(Bool.self, forKey: .terminal)
+        consoleSize = try c.decodeIfPresent(Box.self, forKey: .consoleSize)
+        user = try c.decodeIfPresent(User.self, forKey: .user)
+        args = try c.decodeStringsIfPresent(forKey: .args)
+        commandLine = try c.decodeIfPresent(String.self, forKey: .commandLine)
+        env = try c.decodeStringsIfPresent(forKey: .env)
+        cwd = try c.decodeIfPresent(String.self, forKey: .cwd)
+        capabilities = try c.decodeIfPresent(LinuxCapabilities.self, forKey: .capabilities)
+        rlimits = try c.decodeIfPresent([POSIXRlimit].self, forKey: .rlimits)
+        noNewPrivileges = try c.decodeIfPresent(Bool.self, forKey: .noNewPrivileges)
+        apparmorProfile = try c.decodeIfPresent(String.self, forKey: .apparmorProfile)
+        oomScoreAdj = try c.decodeIfPresent(Int.self, forKey: .oomScoreAdj)
+        selinuxLabel = try c.decodeIfPresent(String.self, forKey: .selinuxLabel)
+        ioPriority = try c.decodeIfPresent(LinuxIOPriority.self, forKey: .ioPriority)
+        scheduler = try c.decodeIfPresent(Scheduler.self, forKey: .scheduler)
+        execCPUAffinity = try c.decodeIfPresent(CPUAffinity.self, forKey: .execCPUAffinity)
+    }
 }
 
 /// Console dimensions (`process.consoleSize`).

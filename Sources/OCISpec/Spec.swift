@@ -40,6 +40,20 @@ public struct Spec: Codable, Sendable, Equatable {
         self.linux = linux
     }
 
+    /// The synthesized decoding but for `annotations` (see StringListDecoding.swift).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        ociVersion = try c.decodeIfPresent(String.self, forKey: .ociVersion)
+        process = try c.decodeIfPresent(Process.self, forKey: .process)
+        root = try c.decodeIfPresent(Root.self, forKey: .root)
+        hostname = try c.decodeIfPresent(String.self, forKey: .hostname)
+        domainname = try c.decodeIfPresent(String.self, forKey: .domainname)
+        mounts = try c.decodeIfPresent([Mount].self, forKey: .mounts)
+        hooks = try c.decodeIfPresent(Hooks.self, forKey: .hooks)
+        annotations = try c.decodeStringMapIfPresent(forKey: .annotations)
+        linux = try c.decodeIfPresent(Linux.self, forKey: .linux)
+    }
+
     /// The first `linux.namespaces` entry of the given type ("pid", "network", …).
     public func namespace(ofType type: String) -> LinuxNamespace? {
         linux?.namespaces?.first { $0.type == type }

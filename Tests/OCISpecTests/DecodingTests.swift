@@ -104,6 +104,28 @@ import Testing
                 == "config.json: process.user.uid: expected integer, found string")
     }
 
+    /// args, env and annotations have their own decoding (StringListDecoding.swift): it must
+    /// behave as the synthesized one did, for absent, null, empty and wrongly typed values.
+    @Test func stringListsAndMapsDecodeLikeSynthesizedCode() throws {
+        let absent = try SpecLoader.decode(Data(#"{"process": {"cwd": "/"}}"#.utf8))
+        #expect(absent.process?.args == nil && absent.process?.env == nil && absent.annotations == nil)
+        let null = try SpecLoader.decode(Data(#"{"process": {"args": null, "env": null}, "annotations": null}"#.utf8))
+        #expect(null.process?.args == nil && null.process?.env == nil && null.annotations == nil)
+        let empty = try SpecLoader.decode(Data(#"{"process": {"args": [], "env": []}, "annotations": {}}"#.utf8))
+        #expect(empty.process?.args == [] && empty.process?.env == [] && empty.annotations == [:])
+        let full = try SpecLoader.decode(
+            Data(
+                #"{"process": {"args": ["sh", "", "-c"], "env": ["A=1", "B=\u00e9"]}, "annotations": {"a": "1", "": "", "b.c": "x"}}"#.utf8)
+        )
+        #expect(full.process?.args == ["sh", "", "-c"])
+        #expect(full.process?.env == ["A=1", "B=é"])
+        #expect(full.annotations == ["a": "1", "": "", "b.c": "x"])
+        #expect(decodeError(#"{"process": {"env": "A=1"}}"#) == "config.json: process.env: expected array, found string")
+        #expect(decodeError(#"{"process": {"env": ["A=1", null]}}"#) == "config.json: process.env[1]: expected string, found null")
+        #expect(decodeError(#"{"annotations": ["a"]}"#) == "config.json: annotations: expected object, found array")
+        #expect(decodeError(#"{"annotations": {"a": null}}"#) == "config.json: annotations.a: expected string, found null")
+    }
+
     @Test func mapKeysThatAreNotIdentifiersAreQuoted() {
         #expect(
             decodeError(#"{"annotations": {"io.k8s/x": 1}}"#)

@@ -74,7 +74,13 @@ final class StoredConfig: @unchecked Sendable {
     func annotations() -> [String: String]? {
         if let decoded { return decoded.annotations }
         guard let bytes, Self.mayMention("annotations", in: bytes) else { return nil }
-        struct Annotated: Decodable { var annotations: [String: String]? }
+        struct Annotated: Decodable {
+            var annotations: [String: String]?
+            enum CodingKeys: CodingKey { case annotations }
+            init(from decoder: any Decoder) throws {
+                annotations = try decoder.container(keyedBy: CodingKeys.self).decodeStringMapIfPresent(forKey: .annotations)
+            }
+        }
         // `load` checked these bytes against the digest of the config `create` validated.
         return (try? JSONDecoder().decode(Annotated.self, from: Data(bytes)))?.annotations
     }
