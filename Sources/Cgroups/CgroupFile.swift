@@ -136,7 +136,10 @@ func cleanPath(_ path: String) -> String {
     if path.isEmpty { return "." }
     let absolute = path.hasPrefix("/")
     var parts: [Substring] = []
-    for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+    // Split as bytes, as the kernel reads a path (a String split walks grapheme clusters:
+    // ~10x slower, and every create cleans a dozen cgroup paths).
+    for bytes in path.utf8.split(separator: UInt8(ascii: "/")) {
+        let part = Substring(bytes)
         if part == "." { continue }
         if part == ".." {
             if let last = parts.last, last != ".." {

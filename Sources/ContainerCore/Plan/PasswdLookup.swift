@@ -16,9 +16,10 @@ enum PasswdLookup {
     /// does; glibc's getpwuid would first load the NSS configuration on every create.
     static func hostUserName(uid: UInt32) -> String {
         guard let text = FileIO.readString("/etc/passwd") else { return String(uid) }
-        for line in text.split(separator: "\n") {
-            let fields = line.split(separator: ":", omittingEmptySubsequences: false)
-            if fields.count >= 3, UInt32(fields[2]) == uid { return String(fields[0]) }
+        // As bytes: a String split walks grapheme clusters (~10x slower on every create).
+        for line in text.utf8.split(separator: UInt8(ascii: "\n")) {
+            let fields = line.split(separator: UInt8(ascii: ":"), maxSplits: 3, omittingEmptySubsequences: false)
+            if fields.count >= 3, UInt32(Substring(fields[2])) == uid { return String(Substring(fields[0])) }
         }
         return String(uid)
     }
