@@ -86,10 +86,8 @@ public struct CgroupLayout: Codable, Sendable, Equatable {
 
         var v1: [CgroupHierarchy] = []
         var unified: CgroupHierarchy?
-        for line in mountinfo.utf8.split(separator: UInt8(ascii: "\n")) {
-            // Most mounts are not cgroups: skip them before splitting fields (start-up path).
-            guard line.containsBytes(" - cgroup".utf8) else { continue }
-            let fields = line.split(separator: UInt8(ascii: " ")).map(text)
+        for line in cgroupMountLines(mountinfo) {
+            let fields = line.utf8.split(separator: UInt8(ascii: " ")).map(text)
             guard let dash = fields.firstIndex(of: "-"), dash >= 6, fields.count >= dash + 4 else { continue }
             let fsType = fields[dash + 1]
             let root = unescapeMountField(fields[3])
@@ -126,6 +124,43 @@ public struct CgroupLayout: Codable, Sendable, Equatable {
     }
 }
 
+extension CgroupLayout {
+    /// The lines of mountinfo that can describe a cgroup mount ("- cgroup" before the fs
+    /// type), found with memchr and memcmp: a host with hundreds of mounts has tens of
+    /// kilobytes of mountinfo, of which a dozen lines matter, and every create reads it.
+    static func cgroupMountLines(_ mountinfo: String) -> [Substring] {
+        var text = mountinfo
+        let needle = Array("- cgroup".utf8)
+        let ranges = text.withUTF8 { buffer -> [Range<Int>] in
+            guard let base = buffer.baseAddress else { return [] }
+            let newline = UInt8(ascii: "\n")
+            var found: [Range<Int>] = []
+            var offset = 0
+            while offset + needle.count <= buffer.count,
+                let hit = memchr(base + offset, Int32(needle[0]), buffer.count - needle.count + 1 - offset)
+            {
+                let at = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+                guard memcmp(base + at, needle, needle.count) == 0, at > 0, buffer[at - 1] == UInt8(ascii: " ") else {
+                    offset = at + 1
+                    continue
+                }
+                var start = at
+                while start > 0, buffer[start - 1] != newline { start -= 1 }
+                var end = at
+                while end < buffer.count, buffer[end] != newline { end += 1 }
+                found.append(start..<end)
+                offset = end
+            }
+            return found
+        }
+        let utf8 = text.utf8
+        return ranges.map { range in
+            Substring(
+                utf8[utf8.index(utf8.startIndex, offsetBy: range.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: range.upperBound)])
+        }
+    }
+}
+
 /// mountinfo escapes space, tab, newline and backslash as \ooo octal.
 func unescapeMountField(_ s: String) -> String {
     guard s.utf8.contains(UInt8(ascii: "\\")) else { return s }
@@ -146,19 +181,4 @@ func unescapeMountField(_ s: String) -> String {
         i += 1
     }
     return String(decoding: out, as: UTF8.self)
-}
-
-extension Collection where Element == UInt8 {
-    /// Byte-wise substring test. `StringProtocol.contains(_:)` goes through the
-    /// _StringProcessing module's searcher, whose code (~400 KB of the binary) every
-    /// `create` would otherwise page in for this one mountinfo test.
-    func containsBytes<Needle: Collection>(_ needle: Needle) -> Bool where Needle.Element == UInt8 {
-        guard let first = needle.first else { return true }
-        var i = startIndex
-        while let hit = self[i...].firstIndex(of: first) {
-            if self[hit...].starts(with: needle) { return true }
-            i = index(after: hit)
-        }
-        return false
-    }
 }

@@ -52,6 +52,25 @@ import Testing
         #expect(v1.hierarchy(for: "pids")?.ownDirectory == "/cg root/pids/inner")
     }
 
+    /// The lines parse reads are found by a byte search: at the start and end of the text
+    /// (no final newline), between hundreds of other mounts, and not where "- cgroup" is
+    /// part of a field rather than the separator before the fs type.
+    @Test func cgroupLinesAreFoundAnywhereAmongOtherMounts() throws {
+        let first = "20 1 0:20 / /sys/fs/cgroup/pids rw - cgroup cgroup rw,pids"
+        let last = "99 1 0:99 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw"
+        let others = (0..<300).map { "\($0 + 100) 1 0:\($0) / /mnt/x-\($0)-cgroup rw - tmpfs t\($0)- cgroup rw" }
+        let mountinfo = ([first] + others + [last]).joined(separator: "\n")
+        #expect(CgroupLayout.cgroupMountLines(mountinfo).map(String.init) == [first, last])
+        let layout = try CgroupLayout.parse(mountinfo: mountinfo, procSelfCgroup: "1:pids:/a\n0::/b\n")
+        #expect(layout.kind == .hybrid)
+        #expect(layout.v1.map(\.mountPoint) == ["/sys/fs/cgroup/pids"])
+        #expect(layout.hierarchy(for: "pids")?.ownPath == "/a")
+        #expect(layout.unified?.ownPath == "/b")
+        #expect(CgroupLayout.cgroupMountLines("").isEmpty)
+        #expect(CgroupLayout.cgroupMountLines("- cgroup").isEmpty)
+        #expect(CgroupLayout.cgroupMountLines(" - cgroup") == [" - cgroup"])
+    }
+
     @Test func noCgroupMountsIsAnError() {
         #expect(throws: CgroupError.self) {
             try CgroupLayout.parse(mountinfo: "1 0 0:1 / / rw - ext4 /dev/sda rw", procSelfCgroup: "")
