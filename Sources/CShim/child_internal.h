@@ -19,8 +19,9 @@ void shim_setup_rootfs(const struct shim_plan *p, int sync_fd);
 void shim_hooks_pause(const struct shim_plan *p, int sync_fd);
 // --no-pivot: detaches (or covers) the host's proc and sysfs mounts outside `root`.
 void shim_hide_host_pseudo_fs(const char *root, int sync_fd);
-// Brings up `lo` in a new network namespace.
+// Brings up `lo` in a new network namespace; the second quietly, 1 if it is up.
 void shim_loopback_up(int sync_fd);
+int shim_loopback_try_up(void);
 // "/proc/self/fd/<fd>" into buf (at least 32 bytes).
 void shim_fd_path(char *buf, int fd);
 // Everything before READY that concerns the process: rlimits and settings, stdio, identity,

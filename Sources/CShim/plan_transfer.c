@@ -20,6 +20,12 @@ struct plan_fds_msg {
     int32_t numbers[SHIM_MAX_PLAN_FDS];  // numbers[0] is the plan's memfd
 };
 
+struct prepare_msg {
+    int32_t kind;                        // SHIM_PREPARE
+    int32_t unused;
+    uint64_t clone_flags;
+};
+
 struct fd_list { int *fds; int n; };
 
 static int append_fd(int fd, void *ctx) {
@@ -57,7 +63,14 @@ int shim_plan_send_fds(int sync_fd, const int *fds, int count) {
     return n < 0 ? -errno : (n == (ssize_t)iov.iov_len ? 0 : -EPROTO);
 }
 
-int shim_plan_receive_fds(int sync_fd) {
+int shim_plan_send_prepare(int sync_fd, unsigned long clone_flags) {
+    struct prepare_msg m = { .kind = SHIM_PREPARE, .clone_flags = clone_flags };
+    ssize_t n;
+    do { n = send(sync_fd, &m, sizeof m, MSG_NOSIGNAL); } while (n < 0 && errno == EINTR);
+    return n < 0 ? -errno : (n == (ssize_t)sizeof m ? 0 : -EPROTO);
+}
+
+int shim_plan_receive_fds(int sync_fd, unsigned long *prepare) {
     struct plan_fds_msg m;
     union { char buf[CMSG_SPACE(sizeof(int) * SHIM_MAX_PLAN_FDS)]; struct cmsghdr align; } control;
     struct iovec iov = { &m, sizeof m };
@@ -71,6 +84,12 @@ int shim_plan_receive_fds(int sync_fd) {
     if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
         count = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
         memcpy(got, CMSG_DATA(c), (size_t)count * sizeof(int));
+    }
+    if (m.kind == SHIM_PREPARE && count == 0 && (size_t)n == sizeof(struct prepare_msg)) {
+        struct prepare_msg announced;
+        memcpy(&announced, &m, sizeof announced);
+        *prepare = (unsigned long)announced.clone_flags;
+        return -1;
     }
     if (m.kind != SHIM_PLAN || m.count < 1 || m.count > SHIM_MAX_PLAN_FDS || m.count != count
         || (size_t)n != offsetof(struct plan_fds_msg, numbers) + (size_t)count * sizeof(int32_t)

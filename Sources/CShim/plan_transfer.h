@@ -9,7 +9,11 @@
 int shim_plan_fd_list(const struct shim_plan *p, int plan_fd, int *fds);
 // Sends the fds, each with its number here. 0 or -errno.
 int shim_plan_send_fds(int sync_fd, const int *fds, int count);
-// Stage 0: receives them and puts each at its number; returns the plan's fd. Exits if the
-// parent closed the socket without sending (it gave up), reports anything malformed.
-int shim_plan_receive_fds(int sync_fd);
+// Sends a PREPARE message (the flags of namespaces announced ahead of the plan). 0 or -errno.
+int shim_plan_send_prepare(int sync_fd, unsigned long clone_flags);
+// Stage 0: receives them and puts each at its number; returns the plan's fd. A PREPARE
+// message instead returns -1 with its flags in *prepare (the caller acts on it and calls
+// again). Exits if the parent closed the socket without sending (it gave up), reports
+// anything malformed.
+int shim_plan_receive_fds(int sync_fd, unsigned long *prepare);
 #endif

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include "child_internal.h"
 #include "plan_pack.h"
-#include "plan_transfer.h"
+#include "spawn_internal.h"
 
 int shim_write_file(const char *path, const char *value) {
     int fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -53,9 +53,7 @@ static int plan_memfd(const struct shim_plan *p) {
     return fd;
 }
 
-// The plan as stage 0 gets it (with our pid and the image it runs from), in a sealed memfd;
-// *sent receives that copy for the fds it names. fd or -errno.
-static int stage0_plan(const struct shim_plan *plan, int exe, struct shim_plan *sent) {
+int shim_stage0_plan(const struct shim_plan *plan, int exe, struct shim_plan *sent) {
     *sent = *plan;
     sent->parent_pid = getpid();
     sent->exe_fd = exe;
@@ -81,15 +79,7 @@ static void stage0_env(char *buf, size_t len, int plan_fd, int sync_fd) {
     }
 }
 
-// How stage 0 is executed: the read-only image through /proc/self/fd, the caller's name
-// (comm) as argv[0], restored after execve (the init shows as "runtime" in ps, as it did as a
-// clone of the caller), and only our variable in the environment.
-struct stage0_exec {
-    char env[64], path[32], comm[32];
-    char *argv[2], *envp[2];
-};
-
-static void stage0_exec_init(struct stage0_exec *x, int exe, int plan_fd, int sync_fd) {
+void shim_stage0_exec_init(struct shim_stage0_exec *x, int exe, int plan_fd, int sync_fd) {
     stage0_env(x->env, sizeof x->env, plan_fd, sync_fd);
     shim_fd_path(x->path, exe);
     shim_strlcpy(x->comm, "runtime", sizeof x->comm);   // PR_GET_NAME fills at most 16 bytes
@@ -117,8 +107,8 @@ static pid_t start_stage0(const struct shim_plan *p, int exe, int plan_fd, int s
     err = keep_open(&actions, plan_fd) || keep_open(&actions, sync_fd) || keep_open(&actions, exe)
         || (p && shim_plan_each_fd(p, keep_named_fd, &actions));
     if (err) { posix_spawn_file_actions_destroy(&actions); return -ENOMEM; }
-    struct stage0_exec x;
-    stage0_exec_init(&x, exe, plan_fd, sync_fd);
+    struct shim_stage0_exec x;
+    shim_stage0_exec_init(&x, exe, plan_fd, sync_fd);
     pid_t pid;
     err = posix_spawn(&pid, x.path, &actions, NULL, x.argv, x.envp);
     posix_spawn_file_actions_destroy(&actions);
@@ -129,7 +119,7 @@ pid_t shim_spawn_start(const struct shim_plan *plan, int *sync_fd) {
     int exe = shim_protected_exe();
     if (exe < 0) return exe;
     struct shim_plan p;
-    int plan_fd = stage0_plan(plan, exe, &p);
+    int plan_fd = shim_stage0_plan(plan, exe, &p);
     if (plan_fd < 0) { close(exe); return plan_fd; }
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) { close(plan_fd); close(exe); return -errno; }
@@ -141,98 +131,6 @@ pid_t shim_spawn_start(const struct shim_plan *plan, int *sync_fd) {
     if (stage0 < 0) { close(sv[0]); return stage0; }
     *sync_fd = sv[0];
     return stage0;
-}
-
-// An early stage 0 is vforked by hand rather than with posix_spawn: its child first moves
-// itself to the other CPUs of our mask (`away`). Queued on our CPU, the new stage 0 started
-// there, the parent woke behind it and both waited for milliseconds (an idle CPU does not
-// pull a task at once); shim_spawn_send gives it our whole mask back before it can clone the
-// init. vfork, not fork: no copy of our page tables, no copy-on-write faults afterwards (a
-// fork cost ~7 % more CPU with ten containers started at once on two CPUs).
-static pid_t vfork_stage0(int exe, int sync_fd, const uint64_t *away) {
-    struct stage0_exec x;
-    stage0_exec_init(&x, exe, -1, sync_fd);
-    // Every signal stays blocked in the child up to and across execve: no handler of ours
-    // runs on our stack in it, and the init clears the mask (child.c) as after posix_spawn.
-    sigset_t all, old;
-    sigfillset(&all);
-    sigprocmask(SIG_SETMASK, &all, &old);
-    volatile int exec_err = 0;   // written by the child: our memory until it execs
-    pid_t pid = vfork();
-    if (pid == 0) {
-        // Plain syscall wrappers only, as after any vfork. Moving away is a hint.
-        if (away) (void)syscall(SYS_sched_setaffinity, 0, 16 * sizeof(uint64_t), away);
-        if (fcntl(sync_fd, F_SETFD, 0) == 0 && fcntl(exe, F_SETFD, 0) == 0) execve(x.path, x.argv, x.envp);
-        exec_err = errno ? errno : EIO;
-        _exit(127);
-    }
-    int err = pid < 0 ? -errno : -exec_err;   // exec_err: only a failed child sets it
-    sigprocmask(SIG_SETMASK, &old, NULL);
-    if (pid > 0 && err) (void)shim_reap(pid);
-    return err ? err : pid;
-}
-
-// Our mask without the CPU we run on, when at least one other CPU is left in it.
-static int other_cpus(uint64_t *mask, uint64_t *away) {
-    long n = syscall(SYS_sched_getaffinity, 0, 16 * sizeof(uint64_t), mask);
-    unsigned int cpu;
-    if (n <= 0 || syscall(SYS_getcpu, &cpu, NULL, NULL) < 0 || cpu >= 1024) return 0;
-    memset((char *)mask + n, 0, 16 * sizeof(uint64_t) - (size_t)n);
-    int others = 0;
-    for (int i = 0; i < 16; i++) {
-        away[i] = mask[i];
-        if (i == (int)(cpu / 64)) away[i] &= ~(1ULL << (cpu % 64));
-        others |= away[i] != 0;
-    }
-    return others;
-}
-
-int shim_spawn_early(struct shim_early *e) {
-    memset(e, 0, sizeof *e);
-    e->sync_fd = e->child_end = e->exe = -1;
-    int exe = shim_protected_exe();
-    if (exe < 0) return exe;
-    int sv[2];
-    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) { close(exe); return -errno; }
-    uint64_t away[16];
-    e->narrowed = other_cpus(e->affinity, away);
-    pid_t pid = vfork_stage0(exe, sv[1], e->narrowed ? away : NULL);
-    if (pid < 0) { close(sv[0]); close(sv[1]); close(exe); return pid; }
-    e->pid = pid;
-    e->sync_fd = sv[0];
-    e->child_end = sv[1];
-    e->exe = exe;
-    return 0;
-}
-
-int shim_spawn_send(struct shim_early *e, const struct shim_plan *plan) {
-    // Stage 0 has our CPU mask again before it reads the plan: the init inherits that mask.
-    if (e->narrowed && syscall(SYS_sched_setaffinity, e->pid, 16 * sizeof(uint64_t), e->affinity) < 0) return -errno;
-    e->narrowed = 0;
-    struct shim_plan p;
-    int plan_fd = stage0_plan(plan, e->exe, &p);
-    if (plan_fd < 0) return plan_fd;
-    int fds[SHIM_MAX_PLAN_FDS];
-    int n = shim_plan_fd_list(&p, plan_fd, fds);
-    int err = n < 0 ? n : shim_plan_send_fds(e->sync_fd, fds, n);
-    close(plan_fd);
-    if (err) return err;
-    close(e->child_end);
-    close(e->exe);   // stage 0 holds the image now, and the init after it (see exe_fd)
-    e->child_end = e->exe = -1;
-    return 0;
-}
-
-void shim_spawn_cancel(struct shim_early *e) {
-    if (e->pid > 0) {
-        kill(e->pid, SIGKILL);
-        (void)shim_reap(e->pid);
-        e->pid = 0;
-    }
-    if (e->sync_fd >= 0) close(e->sync_fd);
-    if (e->child_end >= 0) close(e->child_end);
-    if (e->exe >= 0) close(e->exe);
-    e->sync_fd = e->child_end = e->exe = -1;
 }
 
 pid_t shim_spawn_finish(pid_t stage0, int *sync_fd, struct shim_msg *msg) {

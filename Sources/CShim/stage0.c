@@ -67,8 +67,9 @@ static void send_pid(int sync_fd, pid_t pid) {
     (void)!send(sync_fd, &m, sizeof m, MSG_NOSIGNAL);
 }
 
-static pid_t clone_init(struct shim_plan *p) {
-    unsigned long flags = p->clone_flags | CLONE_PARENT;
+// The init is cloned into the plan's new namespaces, less those stage 0 made already.
+static pid_t clone_init(struct shim_plan *p, unsigned long made) {
+    unsigned long flags = (p->clone_flags & ~made) | CLONE_PARENT;
     if (p->cgroup_fd >= 0) {
         // Born in its cgroup2 directory: no migration at all.
         struct clone_args args;
@@ -89,9 +90,31 @@ static pid_t clone_init(struct shim_plan *p) {
     return pid < 0 ? -errno : pid;
 }
 
+// Namespaces an early stage 0 makes as soon as the parent announces them (SHIM_PREPARE),
+// while the parent still plans: a network namespace costs ~1 ms to make. Owned by our user
+// namespace, as the clone would make them (none is announced when a user namespace is in
+// play). The init inherits them.
+#define EARLY_NAMESPACES (CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS)
+
+static int receive_plan(int sync_fd, unsigned long *made, int *loopback_up) {
+    for (;;) {
+        unsigned long announced = 0;
+        int plan_fd = shim_plan_receive_fds(sync_fd, &announced);
+        if (plan_fd >= 0) return plan_fd;
+        announced &= EARLY_NAMESPACES;
+        // A hint only: if this fails, the clone asks for them again and reports its error.
+        if (announced && !*made && unshare((int)announced) == 0) {
+            *made = announced;
+            if (announced & CLONE_NEWNET) *loopback_up = shim_loopback_try_up();
+        }
+    }
+}
+
 __attribute__((noreturn)) static void stage0(int plan_fd, int sync_fd) {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (plan_fd < 0) plan_fd = shim_plan_receive_fds(sync_fd);
+    unsigned long made = 0;
+    int loopback_up = 0;
+    if (plan_fd < 0) plan_fd = receive_plan(sync_fd, &made, &loopback_up);
     struct stat st;
     if (fstat(plan_fd, &st) < 0 || st.st_size < (off_t)sizeof(struct shim_plan))
         shim_fail(sync_fd, EPROTO, "reading the launch plan", NULL);
@@ -101,6 +124,9 @@ __attribute__((noreturn)) static void stage0(int plan_fd, int sync_fd) {
     struct shim_plan *p = shim_plan_unpack(buf, (size_t)st.st_size);
     if (!p) shim_fail(sync_fd, EPROTO, "unpacking the launch plan", NULL);
     if (getppid() != p->parent_pid) _exit(126);   // the runtime is gone already
+    if ((made & ~p->clone_flags) || (made && (p->join_user_first || (p->clone_flags & CLONE_NEWUSER))))
+        shim_fail(sync_fd, EPROTO, "namespaces made before the plan do not match it", NULL);
+    if (loopback_up) p->loopback_up = 0;   // brought up in the network namespace made above
 
     if (p->pid_ns_join) {
         int fd = open(p->pid_ns_join, O_RDONLY | O_CLOEXEC);
@@ -128,7 +154,7 @@ __attribute__((noreturn)) static void stage0(int plan_fd, int sync_fd) {
     // parent cannot open /proc/<pid>/uid_map otherwise); without a new user namespace it is
     // born non-dumpable.
     if (!(p->clone_flags & CLONE_NEWUSER)) prctl(PR_SET_DUMPABLE, 0);
-    pid_t pid = clone_init(p);
+    pid_t pid = clone_init(p, made);
     if (pid == 0) shim_child_main(p, sync_fd);
     if (pid < 0) shim_fail(sync_fd, -pid, "clone", NULL);
     send_pid(sync_fd, pid);

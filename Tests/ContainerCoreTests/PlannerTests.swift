@@ -101,6 +101,29 @@ import Testing
         #expect(p.joins.isEmpty)
     }
 
+    /// An early stage 0 makes the announced namespaces before the plan exists, and refuses a
+    /// plan that lacks any of them: the announcement must be a subset of the plan's flags,
+    /// and empty when a user namespace (which must own the others) is made or joined.
+    @Test func earlyNamespacesAreTheNewNetworkIPCAndUTSOfThePlan() throws {
+        let net = Int32(SHIM_CLONE_NEWNET)
+        let ipc = Int32(SHIM_CLONE_NEWIPC)
+        let uts = Int32(SHIM_CLONE_NEWUTS)
+        let cases: [([LinuxNamespace], Int32)] = [
+            (["pid", "network", "ipc", "uts", "mount", "cgroup"].map { LinuxNamespace(type: $0) }, net | ipc | uts),
+            ([LinuxNamespace(type: "network", path: "/proc/1/ns/net"), LinuxNamespace(type: "ipc", path: "")], ipc),
+            ([LinuxNamespace(type: "uts"), LinuxNamespace(type: "mount"), LinuxNamespace(type: "time")], uts),
+            (["network", "user"].map { LinuxNamespace(type: $0) }, 0),
+            ([LinuxNamespace(type: "network"), LinuxNamespace(type: "user", path: "/proc/1/ns/user")], 0),
+            ([], 0)
+        ]
+        for (namespaces, expected) in cases {
+            let spec = Self.spec { $0.namespaces = namespaces }
+            let early = Planner.earlyCloneFlags(spec)
+            #expect(early == expected, "\(namespaces.map(\.type))")
+            #expect(early & ~(try Self.plan(spec).cloneFlags) == 0)
+        }
+    }
+
     @Test func idMapsAreWrittenAsProcText() throws {
         let p = try Self.plan(
             Self.spec(namespaces: ["user"]) {

@@ -177,8 +177,9 @@ struct shim_plan {
 // Messages the child sends up the sync socket.
 // PID: stage 0 (the re-executed runtime image) has cloned the init; HOOKS: the init has made
 // its mounts and waits before pivot_root for the parent to run hooks, then to release it.
-// PLAN (parent to an early stage 0): the plan's memfd and the fds it names (plan_transfer.c).
-enum shim_msg_kind { SHIM_READY = 1, SHIM_ERROR = 2, SHIM_PID = 3, SHIM_HOOKS = 4, SHIM_PLAN = 5 };
+// PLAN (parent to an early stage 0): the plan's memfd and the fds it names (plan_transfer.c);
+// PREPARE (before the plan): the namespaces stage 0 may make ahead of it (stage0.c).
+enum shim_msg_kind { SHIM_READY = 1, SHIM_ERROR = 2, SHIM_PID = 3, SHIM_HOOKS = 4, SHIM_PLAN = 5, SHIM_PREPARE = 6 };
 struct shim_msg {
     int32_t kind;
     int32_t err;                        // ERROR: errno of the failing step
@@ -210,9 +211,14 @@ struct shim_early {
     int exe;            // the read-only image it was executed from
     int narrowed;       // stage 0 was started away from our CPU: `affinity` is given back to it
     uint64_t affinity[16];  // our CPU mask (1024 CPUs) when stage 0 was started
+    void *launch;       // what stage 0 uses of our memory until its execve (early_spawn.c)
+    int exec_report;    // read end of a close-on-exec pipe: EOF once stage 0 has executed
 };
 // 0 with *e filled, or -errno.
 int shim_spawn_early(struct shim_early *e);
+// Announces CLONE_NEW* flags the plan will hold (no user namespace among them or joined):
+// stage 0 makes the costly ones while the plan is still being made. A hint: 0 or -errno.
+int shim_spawn_prepare(struct shim_early *e, unsigned long clone_flags);
 // Sends the plan; stage 0 then clones the init. 0, or -errno (nothing was sent: cancel it).
 int shim_spawn_send(struct shim_early *e, const struct shim_plan *plan);
 // Stage 0 is not needed after all (the config was refused): killed, reaped, fds closed.

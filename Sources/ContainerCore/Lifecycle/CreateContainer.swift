@@ -66,6 +66,7 @@ extension ContainerRuntime {
         let early = EarlyStage0()
         let bundle = FileIO.absolute(request.bundle)
         let (spec, configBytes) = try Self.loadConfig(bundle)
+        early?.announce(cloneFlags: Planner.earlyCloneFlags(spec))
 
         let lock = try store.createDirectory(request.id)
         let rollback = Rollback()

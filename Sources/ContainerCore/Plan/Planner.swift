@@ -124,6 +124,22 @@ public struct Planner {
         return plan
     }
 
+    /// The new network, IPC and UTS namespaces `planNamespaces` will clone the init into, for
+    /// an early stage 0 to make while the plan is made; 0 when a user namespace is made or
+    /// joined (the others must belong to it).
+    static func earlyCloneFlags(_ spec: Spec) -> Int32 {
+        let namespaces = spec.linux?.namespaces ?? []
+        guard !namespaces.contains(where: { $0.type == "user" }) else { return 0 }
+        var flags: Int32 = 0
+        for ns in namespaces where ns.path?.isEmpty ?? true {
+            switch ns.type {
+            case "network", "ipc", "uts": flags |= namespaceFlags[ns.type] ?? 0
+            default: break
+            }
+        }
+        return flags
+    }
+
     private func planNamespaces(_ plan: inout LaunchPlan) {
         for ns in spec.linux?.namespaces ?? [] {
             guard let flag = Self.namespaceFlags[ns.type] else { continue }  // validated before

@@ -14,6 +14,14 @@ final class EarlyStage0 {
 
     deinit { shim_spawn_cancel(&raw) }
 
+    /// Names the new namespaces the plan will hold (`Planner.earlyCloneFlags`): stage 0
+    /// makes them while we plan (a network namespace takes ~1 ms). A hint: if it is lost,
+    /// the clone makes them as always.
+    func announce(cloneFlags: Int32) {
+        guard cloneFlags != 0 else { return }
+        _ = shim_spawn_prepare(&raw, UInt(UInt32(bitPattern: cloneFlags)))
+    }
+
     /// Sends the plan; afterwards stage 0 is the spawner's. Nil if it could not be sent
     /// (this one is then cancelled; the spawner starts a fresh stage 0).
     func send(_ plan: inout shim_plan) -> (stage0: Int32, syncFD: Int32)? {
