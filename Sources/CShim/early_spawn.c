@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <linux/sched.h>
 #include "child_internal.h"
 #include "plan_transfer.h"
 #include "spawn_internal.h"
@@ -20,10 +21,67 @@
 // once on two CPUs), but unlike vfork we do not wait for its execve: that wait (the new task
 // scheduled on the other CPU, then the start of its exec) cost ~0.5 ms of every create. So
 // the child touches nothing of ours but its launch block, which stays allocated until it has
-// executed (exec_report), and makes its system calls bare: libc's wrappers write errno, and
-// errno is ours too.
+// executed (exec_report), runs on the stack in that block and makes its system calls bare:
+// libc's wrappers write errno, and errno is ours too.
+// It is made with clone3 through a few lines of assembly (the child must start on its own
+// stack). Where clone3 is refused (valgrind, which cannot run a general CLONE_VM clone and
+// answers ENOSYS; kernels before 5.3; seccomp filters) or on another architecture, stage 0
+// is vforked as before.
+struct launch {
+    struct shim_stage0_exec x;
+    int exe, sync_fd, report_fd;
+    int narrowed;
+    uint64_t away[16];
+    _Alignas(16) char stack[16384];
+};
+
 #if defined(__x86_64__) || defined(__aarch64__)
-#define LAUNCH_WAIT 0
+// long shim_launch_clone3(struct clone_args *, size_t, int (*fn)(void *), void *arg): the
+// child calls fn(arg) on the stack the arguments name and exits with its result; the parent
+// gets the child's pid or -errno.
+long shim_launch_clone3(struct clone_args *args, size_t size, int (*fn)(void *), void *arg);
+#if defined(__x86_64__)
+__asm__(".text\n"
+        ".globl shim_launch_clone3\n"
+        ".hidden shim_launch_clone3\n"
+        ".type shim_launch_clone3,@function\n"
+        "shim_launch_clone3:\n"
+        "    mov %rdx, %r9\n"
+        "    mov %rcx, %r8\n"
+        "    mov $435, %eax\n"   // SYS_clone3
+        "    syscall\n"
+        "    test %rax, %rax\n"
+        "    jz 1f\n"
+        "    ret\n"
+        "1:  xor %ebp, %ebp\n"
+        "    mov %r8, %rdi\n"
+        "    call *%r9\n"
+        "    mov %eax, %edi\n"
+        "    mov $231, %eax\n"   // SYS_exit_group
+        "    syscall\n"
+        "    hlt\n"
+        ".size shim_launch_clone3, .-shim_launch_clone3\n");
+#else
+__asm__(".text\n"
+        ".globl shim_launch_clone3\n"
+        ".hidden shim_launch_clone3\n"
+        ".type shim_launch_clone3,%function\n"
+        "shim_launch_clone3:\n"
+        "    mov x9, x2\n"
+        "    mov x10, x3\n"
+        "    mov x8, #435\n"     // SYS_clone3
+        "    svc #0\n"
+        "    cbz x0, 1f\n"
+        "    ret\n"
+        "1:  mov x29, xzr\n"
+        "    mov x0, x10\n"
+        "    blr x9\n"
+        "    mov x8, #94\n"      // SYS_exit_group
+        "    svc #0\n"
+        "    brk #0\n"
+        ".size shim_launch_clone3, .-shim_launch_clone3\n");
+#endif
+
 static long bare_syscall(long nr, long a, long b, long c) {
 #if defined(__x86_64__)
     long ret;
@@ -38,22 +96,6 @@ static long bare_syscall(long nr, long a, long b, long c) {
     return x0;
 #endif
 }
-#else
-// No bare system calls written for this architecture: we wait for the execve, as vfork does.
-#define LAUNCH_WAIT CLONE_VFORK
-static long bare_syscall(long nr, long a, long b, long c) {
-    long r = syscall(nr, a, b, c);
-    return r < 0 ? -errno : r;
-}
-#endif
-
-struct launch {
-    struct shim_stage0_exec x;
-    int exe, sync_fd, report_fd;
-    int narrowed;
-    uint64_t away[16];
-    _Alignas(16) char stack[16384];
-};
 
 static int launch_main(void *arg) {
     const struct launch *l = arg;
@@ -64,11 +106,11 @@ static int launch_main(void *arg) {
     if (r == 0) r = bare_syscall(SYS_execve, (long)l->x.path, (long)l->x.argv, (long)l->x.envp);
     int err = r < 0 ? (int)-r : EIO;
     (void)bare_syscall(SYS_write, l->report_fd, (long)&err, sizeof err);
-    (void)bare_syscall(SYS_exit_group, 127, 0, 0);
     return 127;
 }
 
-static pid_t launch_stage0(struct shim_early *e, const uint64_t *away) {
+// The child's pid; -ENOSYS where clone3 cannot be used (the caller then vforks).
+static pid_t launch_cloned(struct shim_early *e, const uint64_t *away) {
     struct launch *l = malloc(sizeof *l);
     if (!l) return -ENOMEM;
     int report[2];
@@ -83,23 +125,63 @@ static pid_t launch_stage0(struct shim_early *e, const uint64_t *away) {
     l->report_fd = report[1];
     l->narrowed = away != NULL;
     if (away) memcpy(l->away, away, sizeof l->away);
+    struct clone_args args;
+    memset(&args, 0, sizeof args);
+    args.flags = CLONE_VM;
+    args.exit_signal = SIGCHLD;
+    args.stack = (uint64_t)(uintptr_t)l->stack;
+    args.stack_size = sizeof l->stack;
     // Every signal stays blocked in the child up to and across execve: no handler of ours
     // runs in it, and the init clears the mask (child.c) as after posix_spawn.
     sigset_t all, old;
     sigfillset(&all);
     sigprocmask(SIG_SETMASK, &all, &old);
-    pid_t pid = clone(launch_main, l->stack + sizeof l->stack, CLONE_VM | LAUNCH_WAIT | SIGCHLD, l);
-    int err = pid < 0 ? -errno : 0;
+    long pid = shim_launch_clone3(&args, sizeof args, launch_main, l);
     sigprocmask(SIG_SETMASK, &old, NULL);
     close(report[1]);
-    if (err) {
+    if (pid < 0) {
         close(report[0]);
         free(l);
-        return err;
+        return pid == -EPERM || pid == -E2BIG || pid == -EINVAL ? -ENOSYS : (pid_t)pid;
     }
     e->launch = l;
     e->exec_report = report[0];
-    return pid;
+    return (pid_t)pid;
+}
+#else
+static pid_t launch_cloned(struct shim_early *e, const uint64_t *away) {
+    (void)e;
+    (void)away;
+    return -ENOSYS;
+}
+#endif
+
+// The fallback: vforked, so we wait for its execve.
+static pid_t launch_vforked(struct shim_early *e, const uint64_t *away) {
+    struct shim_stage0_exec x;
+    shim_stage0_exec_init(&x, e->exe, -1, e->child_end);
+    sigset_t all, old;
+    sigfillset(&all);
+    sigprocmask(SIG_SETMASK, &all, &old);
+    volatile int exec_err = 0;   // written by the child: our memory until it execs
+    int exe = e->exe, sync_fd = e->child_end;
+    pid_t pid = vfork();
+    if (pid == 0) {
+        // Plain syscall wrappers only, as after any vfork. Moving away is a hint.
+        if (away) (void)syscall(SYS_sched_setaffinity, 0, 16 * sizeof(uint64_t), away);
+        if (fcntl(sync_fd, F_SETFD, 0) == 0 && fcntl(exe, F_SETFD, 0) == 0) execve(x.path, x.argv, x.envp);
+        exec_err = errno ? errno : EIO;
+        _exit(127);
+    }
+    int err = pid < 0 ? -errno : -exec_err;   // exec_err: only a failed child sets it
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (pid > 0 && err) (void)shim_reap(pid);
+    return err ? err : pid;
+}
+
+static pid_t launch_stage0(struct shim_early *e, const uint64_t *away) {
+    pid_t pid = launch_cloned(e, away);
+    return pid == -ENOSYS ? launch_vforked(e, away) : pid;
 }
 
 // Waits until stage 0 has executed (at once in practice: it had all our planning time to do
