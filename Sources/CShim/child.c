@@ -141,6 +141,13 @@ void shim_child_main(const struct shim_plan *p, int sync_fd) {
     if (p->cpu_affinity_initial && syscall(SYS_sched_setaffinity, 0, 128, p->cpu_affinity_initial) < 0)
         affinity_err = errno;
 
+    if (p->setup_rootfs && p->early_mounts > 0) {
+        // While the parent still makes the cgroups: the rootfs and its leading pseudo
+        // filesystems, which need nothing the release brings (LaunchPlan.mountsBeforeRelease).
+        shim_defer_failures(sync_fd);
+        shim_mount_before_release(p, sync_fd);
+        shim_defer_failures(-1);
+    }
     wait_for_parent(sync_fd);
     // The parent has written our id maps: from now on nobody may ptrace or read us.
     prctl(PR_SET_DUMPABLE, 0);

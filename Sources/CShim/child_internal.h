@@ -5,6 +5,9 @@
 
 // Report a failing step to the parent and exit. Never returns.
 __attribute__((noreturn)) void shim_fail(int sync_fd, int err, const char *step, const char *path);
+// Until called with -1: a failure on `sync_fd` first waits for the parent's release (the
+// init's work before its first release reports nothing earlier).
+void shim_defer_failures(int sync_fd);
 // Same, but after `create` returned: nobody listens, so write to stderr.
 __attribute__((noreturn)) void shim_fail_late(int err, const char *step, const char *path);
 
@@ -15,6 +18,9 @@ __attribute__((noreturn)) void shim_fail_late(int err, const char *step, const c
 // joined, /proc/<pid>/ns/* would resolve in the container's /proc).
 void shim_join_namespaces(const struct shim_plan *p, int sync_fd);
 void shim_setup_rootfs(const struct shim_plan *p, int sync_fd);
+// The first p->early_mounts mounts (and the rootfs bind before them), before the first
+// release; shim_setup_rootfs then goes on after them.
+void shim_mount_before_release(const struct shim_plan *p, int sync_fd);
 // Stops before pivot_root for the parent's hooks, when the plan asks for it.
 void shim_hooks_pause(const struct shim_plan *p, int sync_fd);
 // --no-pivot: detaches (or covers) the host's proc and sysfs mounts outside `root`.

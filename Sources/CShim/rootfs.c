@@ -257,7 +257,9 @@ static void enter_rootfs(const struct shim_plan *p, int sync_fd) {
     if (chdir("/") < 0) shim_fail(sync_fd, errno, "chdir", "/");
 }
 
-void shim_setup_rootfs(const struct shim_plan *p, int sync_fd) {
+static int mounts_done = -1;   // -1: the rootfs is not prepared yet
+
+static void prepare_rootfs(const struct shim_plan *p, int sync_fd) {
     if (p->root_propagation && mount(NULL, "/", NULL, p->root_propagation, NULL) < 0)
         shim_fail(sync_fd, errno, "setting propagation of", "/");
     // pivot_root needs the rootfs to be a mount point.
@@ -269,7 +271,18 @@ void shim_setup_rootfs(const struct shim_plan *p, int sync_fd) {
     ssize_t n = readlink(self, root_path, sizeof root_path - 1);
     if (n < 0) shim_fail(sync_fd, errno, "resolving rootfs", p->rootfs);
     root_path[n] = 0;
-    for (int i = 0; i < p->nmounts; i++) do_mount(&p->mounts[i], sync_fd);
+    mounts_done = 0;
+}
+
+void shim_mount_before_release(const struct shim_plan *p, int sync_fd) {
+    prepare_rootfs(p, sync_fd);
+    int early = p->early_mounts < p->nmounts ? p->early_mounts : p->nmounts;
+    for (; mounts_done < early; mounts_done++) do_mount(&p->mounts[mounts_done], sync_fd);
+}
+
+void shim_setup_rootfs(const struct shim_plan *p, int sync_fd) {
+    if (mounts_done < 0) prepare_rootfs(p, sync_fd);
+    for (; mounts_done < p->nmounts; mounts_done++) do_mount(&p->mounts[mounts_done], sync_fd);
     for (int i = 0; i < p->ndevices; i++) make_device(&p->devices[i], sync_fd);
     for (int i = 0; i < p->nsymlinks; i++) make_symlink(&p->symlinks[i], sync_fd);
     for (int i = 0; i < p->nmounts; i++) if (p->mounts[i].ro_after_setup) finish_read_only(&p->mounts[i], sync_fd);

@@ -239,6 +239,45 @@ import Testing
         #expect(m.target == t.path + "/rootfs/dev")
     }
 
+    /// The init makes the leading pseudo filesystems while the parent still makes the cgroups;
+    /// a bind (a host path), a cgroup mount (its directories do not exist yet) and everything
+    /// after them wait for the release, as do all mounts when a user namespace needs its id
+    /// maps or a namespace is joined first.
+    @Test func onlyLeadingPseudoFilesystemsAreMountedBeforeTheRelease() throws {
+        let t = try TempDir()
+        let source = try t.dir("host/data")
+        let pseudo = [
+            Mount(destination: "/proc", type: "proc", source: "proc"),
+            Mount(destination: "/dev", type: "tmpfs", source: "tmpfs", options: ["nosuid", "mode=755"]),
+            Mount(destination: "/dev/pts", type: "devpts", source: "devpts", options: ["newinstance"]),
+            Mount(destination: "/sys", type: "sysfs", source: "sysfs", options: ["ro"])
+        ]
+        let bind = Mount(destination: "/data", type: "bind", source: source, options: ["rbind"])
+        let mqueue = Mount(destination: "/dev/mqueue", type: "mqueue", source: "mqueue")
+        let cases: [([String], [Mount], Int)] = [
+            (["mount", "pid", "network"], pseudo + [bind, mqueue], 4),
+            (["mount"], [bind] + pseudo, 0),
+            (["mount", "user"], pseudo, 0),
+            (["pid"], pseudo, 0)
+        ]
+        for (namespaces, mounts, expected) in cases {
+            let spec = Self.spec(namespaces: namespaces, mounts: mounts)
+            #expect(try Self.plan(spec, bundle: t.path).mountsBeforeRelease == expected, "\(namespaces) \(mounts.map(\.destination))")
+        }
+        var joined = Self.spec(namespaces: ["mount"], mounts: pseudo)
+        joined.linux?.namespaces?.append(LinuxNamespace(type: "network", path: "/proc/1/ns/net"))
+        #expect(try Self.plan(joined, bundle: t.path).mountsBeforeRelease == 0)
+        // A cgroup mount becomes this host's kind of mounts (a tmpfs and v1 hierarchies, or
+        // cgroup2): none of its cgroup filesystems is made before the release.
+        let cgroup = Mount(destination: "/sys/fs/cgroup", type: "cgroup", source: "cgroup", options: ["ro"])
+        let plan = try Self.plan(Self.spec(namespaces: ["mount"], mounts: pseudo + [cgroup, mqueue]), bundle: t.path)
+        #expect(plan.mountsBeforeRelease >= 4 && plan.mountsBeforeRelease < plan.mounts.count)
+        #expect(plan.mounts.prefix(plan.mountsBeforeRelease).allSatisfy { $0.fstype != "cgroup" && $0.fstype != "cgroup2" })
+        #expect(
+            plan.mounts.dropFirst(plan.mountsBeforeRelease).contains { $0.fstype == "cgroup" || $0.fstype == "cgroup2" || $0.fstype == nil }
+        )
+    }
+
     @Test func mountTargetsAreResolvedInsideTheRootfs() throws {
         let t = try TempDir()
         try t.dir("rootfs")

@@ -102,6 +102,7 @@ struct shim_plan {
 
     // Filesystem, only when the child has its own mount namespace.
     int setup_rootfs;
+    int early_mounts;                   // leading mounts made before the first release (LaunchPlan.mountsBeforeRelease)
     const char *rootfs;                 // absolute host path
     const char *chroot_path;            // no mount namespace of its own: chroot here, or NULL
     unsigned long root_propagation;     // applied to "/" first (runc: MS_SLAVE|MS_REC)

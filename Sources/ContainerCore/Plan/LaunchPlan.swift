@@ -1,3 +1,5 @@
+import Glibc
+
 /// The fully resolved start-up: every decision made, nothing left for C to interpret.
 /// Built by `Planner`, turned into `struct shim_plan` by `CPlan`.
 public struct LaunchPlan: Sendable {
@@ -72,6 +74,17 @@ public struct LaunchPlan: Sendable {
     var maskedPaths: [String] = []
     var readonlyPaths: [String] = []
     var readonlyRoot = false
+    /// How many leading mounts the init makes before its first release, while the parent still
+    /// makes the cgroups and writes the state record: pseudo filesystems only (no host path
+    /// the parent might still be creating), and only when nothing the release brings is needed
+    /// (the id maps of a new user namespace, namespaces to join).
+    var mountsBeforeRelease: Int {
+        guard setupRootfs, cloneFlags & CLONE_NEWUSER == 0, joins.isEmpty, pidNamespaceJoin == nil else { return 0 }
+        let pseudo: Set<String> = ["proc", "tmpfs", "devpts", "mqueue", "sysfs"]
+        return mounts.prefix { m in
+            m.fstype.map(pseudo.contains) == true && m.flags & UInt(MS_BIND) == 0 && m.idmap == nil
+        }.count
+    }
 
     // Process
     var cwd = "/"

@@ -46,6 +46,7 @@ final class CPlan {
                         attr_set: m.attrSet, attr_clr: m.attrClear)
                 }))
         raw.nmounts = try narrowed(plan.mounts.count, "mounts")
+        raw.early_mounts = try narrowed(plan.mountsBeforeRelease, "mounts")
         raw.devices = UnsafePointer(
             array(
                 plan.devices.map {
