@@ -1,4 +1,5 @@
 import Glibc
+import OCISpec
 
 public enum CgroupLayoutKind: String, Codable, Sendable {
     /// Only cgroup v1 hierarchies carry controllers; no cgroup2 mount.
@@ -128,19 +129,16 @@ extension CgroupLayout {
     /// The lines of mountinfo that can describe a cgroup mount ("- cgroup" before the fs
     /// type), found with memchr and memcmp: a host with hundreds of mounts has tens of
     /// kilobytes of mountinfo, of which a dozen lines matter, and every create reads it.
-    static func cgroupMountLines(_ mountinfo: String) -> [Substring] {
+    static func cgroupMountLines(_ mountinfo: String) -> [String] {
         var text = mountinfo
         let needle = Array("- cgroup".utf8)
-        let ranges = text.withUTF8 { buffer -> [Range<Int>] in
-            guard let base = buffer.baseAddress else { return [] }
+        return text.withUTF8 { utf8 -> [String] in
+            let buffer = UnsafeRawBufferPointer(utf8)
             let newline = UInt8(ascii: "\n")
-            var found: [Range<Int>] = []
+            var lines: [String] = []
             var offset = 0
-            while offset + needle.count <= buffer.count,
-                let hit = memchr(base + offset, Int32(needle[0]), buffer.count - needle.count + 1 - offset)
-            {
-                let at = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
-                guard memcmp(base + at, needle, needle.count) == 0, at > 0, buffer[at - 1] == UInt8(ascii: " ") else {
+            while let at = ByteSearch.firstOffset(of: needle, in: buffer, from: offset) {
+                guard at > 0, buffer[at - 1] == UInt8(ascii: " ") else {
                     offset = at + 1
                     continue
                 }
@@ -148,15 +146,10 @@ extension CgroupLayout {
                 while start > 0, buffer[start - 1] != newline { start -= 1 }
                 var end = at
                 while end < buffer.count, buffer[end] != newline { end += 1 }
-                found.append(start..<end)
+                lines.append(String(decoding: UnsafeRawBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self))
                 offset = end
             }
-            return found
-        }
-        let utf8 = text.utf8
-        return ranges.map { range in
-            Substring(
-                utf8[utf8.index(utf8.startIndex, offsetBy: range.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: range.upperBound)])
+            return lines
         }
     }
 }

@@ -60,7 +60,7 @@ import Testing
         let last = "99 1 0:99 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw"
         let others = (0..<300).map { "\($0 + 100) 1 0:\($0) / /mnt/x-\($0)-cgroup rw - tmpfs t\($0)- cgroup rw" }
         let mountinfo = ([first] + others + [last]).joined(separator: "\n")
-        #expect(CgroupLayout.cgroupMountLines(mountinfo).map(String.init) == [first, last])
+        #expect(CgroupLayout.cgroupMountLines(mountinfo) == [first, last])
         let layout = try CgroupLayout.parse(mountinfo: mountinfo, procSelfCgroup: "1:pids:/a\n0::/b\n")
         #expect(layout.kind == .hybrid)
         #expect(layout.v1.map(\.mountPoint) == ["/sys/fs/cgroup/pids"])

@@ -66,7 +66,7 @@ final class StoredConfig: @unchecked Sendable {
 
     /// Whether `bytes` can hold a member named `name`: spelled out, or behind a \u escape.
     private static func mayMention(_ name: String, in bytes: [UInt8]) -> Bool {
-        contains(bytes, Array("\"\(name)\"".utf8)) || contains(bytes, Array("\\u".utf8))
+        ByteSearch.contains(Array("\"\(name)\"".utf8), in: bytes) || ByteSearch.contains(Array("\\u".utf8), in: bytes)
     }
 
     /// The config's annotations, decoding only them (state.json no longer copies them: a
@@ -83,26 +83,6 @@ final class StoredConfig: @unchecked Sendable {
         }
         // `load` checked these bytes against the digest of the config `create` validated.
         return (try? JSONDecoder().decode(Annotated.self, from: Data(bytes)))?.annotations
-    }
-
-    /// memchr for the first byte, memcmp for the rest: a 1 MB config is searched in
-    /// microseconds, not in a byte-by-byte Swift loop.
-    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard !needle.isEmpty, needle.count <= haystack.count else { return false }
-        return haystack.withUnsafeBytes { h in
-            needle.withUnsafeBytes { n in
-                guard let hBase = h.baseAddress, let nBase = n.baseAddress else { return false }
-                let last = h.count - n.count  // the last offset a match can start at
-                var offset = 0
-                while offset <= last {
-                    guard let hit = memchr(hBase + offset, Int32(n[0]), last - offset + 1) else { return false }
-                    let at = hBase.distance(to: UnsafeRawPointer(hit))
-                    if memcmp(hBase + at, nBase, n.count) == 0 { return true }
-                    offset = at + 1
-                }
-                return false
-            }
-        }
     }
 
     func replace(_ spec: Spec) {
