@@ -16,13 +16,6 @@
 #include "child_internal.h"
 #include "plan_pack.h"
 
-static void wait_for_parent(int sync_fd) {
-    char go;
-    ssize_t n;
-    do { n = recv(sync_fd, &go, 1, 0); } while (n < 0 && errno == EINTR);
-    if (n != 1) _exit(126);   // the parent gave up (rolled back) or died: nothing to report to
-}
-
 // All namespace files are opened before the first setns: once the mount namespace is
 // joined, /proc/<pid>/ns/* would resolve in the container's /proc.
 void shim_join_namespaces(const struct shim_plan *p, int sync_fd) {
@@ -65,7 +58,7 @@ static void send_msg(int sync_fd, int kind, int fd) {
 void shim_hooks_pause(const struct shim_plan *p, int sync_fd) {
     if (!p->hooks_before_pivot) return;
     send_msg(sync_fd, SHIM_HOOKS, -1);
-    wait_for_parent(sync_fd);
+    shim_wait_for_parent(sync_fd);
 }
 
 struct lowest_fd { unsigned int from; long found; };
@@ -148,7 +141,7 @@ void shim_child_main(const struct shim_plan *p, int sync_fd) {
         shim_mount_before_release(p, sync_fd);
         shim_defer_failures(-1);
     }
-    wait_for_parent(sync_fd);
+    shim_wait_for_parent(sync_fd);
     // The parent has written our id maps: from now on nobody may ptrace or read us.
     prctl(PR_SET_DUMPABLE, 0);
     if (affinity_err) shim_fail(sync_fd, affinity_err, "sched_setaffinity (execCPUAffinity.initial)", NULL);
@@ -219,7 +212,7 @@ void shim_child_main(const struct shim_plan *p, int sync_fd) {
     int listener = shim_prepare_process(p, sync_fd, exe, sizeof exe);
     send_msg(sync_fd, SHIM_READY, listener);
     // The parent records the container, then lets go: only now may we outlive it.
-    wait_for_parent(sync_fd);
+    shim_wait_for_parent(sync_fd);
     prctl(PR_SET_PDEATHSIG, 0);
     close(sync_fd);   // the parent waits for this EOF before it exits
     // The last reference to the read-only image: its teardown waits here, not in the parent.

@@ -5,6 +5,8 @@
 
 // Report a failing step to the parent and exit. Never returns.
 __attribute__((noreturn)) void shim_fail(int sync_fd, int err, const char *step, const char *path);
+// Blocks until the parent releases the child (one byte); exits if the parent gave up or died.
+void shim_wait_for_parent(int sync_fd);
 // Until called with -1: a failure on `sync_fd` first waits for the parent's release (the
 // init's work before its first release reports nothing earlier).
 void shim_defer_failures(int sync_fd);

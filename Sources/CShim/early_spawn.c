@@ -131,13 +131,7 @@ static pid_t launch_cloned(struct shim_early *e, const uint64_t *away) {
     args.exit_signal = SIGCHLD;
     args.stack = (uint64_t)(uintptr_t)l->stack;
     args.stack_size = sizeof l->stack;
-    // Every signal stays blocked in the child up to and across execve: no handler of ours
-    // runs in it, and the init clears the mask (child.c) as after posix_spawn.
-    sigset_t all, old;
-    sigfillset(&all);
-    sigprocmask(SIG_SETMASK, &all, &old);
     long pid = shim_launch_clone3(&args, sizeof args, launch_main, l);
-    sigprocmask(SIG_SETMASK, &old, NULL);
     close(report[1]);
     if (pid < 0) {
         close(report[0]);
@@ -160,9 +154,6 @@ static pid_t launch_cloned(struct shim_early *e, const uint64_t *away) {
 static pid_t launch_vforked(struct shim_early *e, const uint64_t *away) {
     struct shim_stage0_exec x;
     shim_stage0_exec_init(&x, e->exe, -1, e->child_end);
-    sigset_t all, old;
-    sigfillset(&all);
-    sigprocmask(SIG_SETMASK, &all, &old);
     volatile int exec_err = 0;   // written by the child: our memory until it execs
     int exe = e->exe, sync_fd = e->child_end;
     pid_t pid = vfork();
@@ -174,14 +165,20 @@ static pid_t launch_vforked(struct shim_early *e, const uint64_t *away) {
         _exit(127);
     }
     int err = pid < 0 ? -errno : -exec_err;   // exec_err: only a failed child sets it
-    sigprocmask(SIG_SETMASK, &old, NULL);
     if (pid > 0 && err) (void)shim_reap(pid);
     return err ? err : pid;
 }
 
 static pid_t launch_stage0(struct shim_early *e, const uint64_t *away) {
+    // Every signal stays blocked in the child up to and across execve: no handler of ours
+    // runs in it, and the init clears the mask (child.c) as after posix_spawn.
+    sigset_t all, old;
+    sigfillset(&all);
+    sigprocmask(SIG_SETMASK, &all, &old);
     pid_t pid = launch_cloned(e, away);
-    return pid == -ENOSYS ? launch_vforked(e, away) : pid;
+    if (pid == -ENOSYS) pid = launch_vforked(e, away);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    return pid;
 }
 
 // Waits until stage 0 has executed (at once in practice: it had all our planning time to do

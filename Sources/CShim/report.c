@@ -11,14 +11,16 @@ static int deferring_fd = -1;
 
 void shim_defer_failures(int sync_fd) { deferring_fd = sync_fd; }
 
+void shim_wait_for_parent(int sync_fd) {
+    char go;
+    ssize_t n;
+    do { n = recv(sync_fd, &go, 1, 0); } while (n < 0 && errno == EINTR);
+    if (n != 1) _exit(126);   // the parent gave up (rolled back) or died: nothing to report to
+}
+
 void shim_fail(int sync_fd, int err, const char *step, const char *path) {
-    if (deferring_fd >= 0 && sync_fd == deferring_fd) {
-        // Reported after the release, where the parent reads: stage 0's PID message first.
-        char go;
-        ssize_t n;
-        do { n = recv(sync_fd, &go, 1, 0); } while (n < 0 && errno == EINTR);
-        if (n != 1) _exit(126);   // the parent gave up (rolled back) or died: nothing to report to
-    }
+    // Reported after the release, where the parent reads: stage 0's PID message first.
+    if (deferring_fd >= 0 && sync_fd == deferring_fd) shim_wait_for_parent(sync_fd);
     struct shim_msg m;
     memset(&m, 0, sizeof m);
     m.kind = SHIM_ERROR;
