@@ -133,6 +133,7 @@ extension String {
 /// Lexical path cleaning as Go's filepath.Clean: no "." or "..", no double
 /// slashes, no trailing slash. ".." at the root of an absolute path stays at the root.
 func cleanPath(_ path: String) -> String {
+    if NormalPath.isNormal(path) { return path }  // the usual case: a create cleans ~70 paths
     if path.isEmpty { return "." }
     let absolute = path.hasPrefix("/")
     var parts: [Substring] = []
@@ -151,7 +152,7 @@ func cleanPath(_ path: String) -> String {
         }
         parts.append(part)
     }
-    let joined = parts.joined(separator: "/")
+    let joined = TextJoin.join(parts, separator: "/")
     if absolute { return "/" + joined }
     return joined.isEmpty ? "." : joined
 }
@@ -170,7 +171,7 @@ func safeCgroupPath(_ path: String) -> String {
 func joinPath(_ base: String, _ rel: String) -> String {
     let r = rel.drop(while: { $0 == "/" })
     if r.isEmpty { return cleanPath(base) }
-    return cleanPath(base + "/" + r)
+    return cleanPath(base + "/" + String(r))
 }
 
 func parentPath(_ path: String) -> String {

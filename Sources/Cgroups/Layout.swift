@@ -81,7 +81,8 @@ public struct CgroupLayout: Codable, Sendable, Equatable {
         for line in procSelfCgroup.utf8.split(separator: UInt8(ascii: "\n")) {
             let f = line.split(separator: UInt8(ascii: ":"), maxSplits: 2, omittingEmptySubsequences: false)
             guard f.count == 3 else { continue }
-            let key = f[1].split(separator: UInt8(ascii: ",")).map(text).sorted().joined(separator: ",")
+            let names = f[1].split(separator: UInt8(ascii: ",")).map(text).sorted()
+            let key = TextJoin.join(names, separator: ",")
             own[key] = text(f[2])
         }
 
@@ -108,7 +109,7 @@ public struct CgroupLayout: Codable, Sendable, Equatable {
                 v1.append(
                     CgroupHierarchy(
                         mountPoint: mountPoint, root: root, controllers: controllers,
-                        ownPath: own[controllers.joined(separator: ",")] ?? "/"))
+                        ownPath: own[TextJoin.join(controllers, separator: ",")] ?? "/"))
             }
         }
 

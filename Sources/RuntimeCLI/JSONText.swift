@@ -1,4 +1,5 @@
 import ContainerCore
+import OCISpec
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -46,33 +47,6 @@ extension JSONText {
         return out + "\n}"
     }
 
-    /// A JSON string as JSONEncoder writes it with .withoutEscapingSlashes: quote, backslash
-    /// and control characters escaped (the short forms where JSON has them), the rest verbatim.
-    static func string(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            if let short = shortEscape(scalar) {
-                out += short
-            } else if scalar.value >= 0x20 {
-                out.unicodeScalars.append(scalar)
-            } else {
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            }
-        }
-        return out + "\""
-    }
-
-    private static func shortEscape(_ scalar: Unicode.Scalar) -> String? {
-        switch scalar {
-        case "\"": return "\\\""
-        case "\\": return "\\\\"
-        case "\u{08}": return "\\b"
-        case "\u{0C}": return "\\f"
-        case "\n": return "\\n"
-        case "\r": return "\\r"
-        case "\t": return "\\t"
-        default: return nil
-        }
-    }
+    /// A JSON string as JSONEncoder writes it with .withoutEscapingSlashes.
+    static func string(_ text: String) -> String { JSONStringEscaping.quoted(text) }
 }

@@ -69,6 +69,38 @@ import Testing
         #expect(try store.load("c1").cgroup == nil)
     }
 
+    /// state.json is written by hand (not JSONEncoder): every string field survives any
+    /// character, and the integers their extremes.
+    @Test(arguments: [
+        "", "\"", "\\", "/", "a\"b\\c/d", "\u{7F}", "é", "日本語", "👍🏽", "\u{2028}\u{2029}", "\r\n", "\u{1B}[31m",
+        "\u{0}\u{1}\u{1F}\u{20}", "\\u0000", String((1..<0x20).map { Character(Unicode.Scalar(UInt8($0))) })
+    ])
+    func handWrittenStateKeepsEveryString(text: String) throws {
+        let t = try TempDir()
+        let store = StateStore(root: t.path)
+        _ = try store.createDirectory("c1")
+        var record = StateStoreTests.record("c1", pid: Int32.max)
+        record.startTime = UInt64.max
+        record.ociVersion = text
+        record.bundle = "/b/" + text
+        record.rootfs = text
+        record.created = text
+        record.owner = text
+        record.notifySocket = "/run/" + text
+        var handle = CgroupHandle(kind: .v1, paths: [text: "/sys/" + text], mountPoints: ["": text], created: [text, ""])
+        handle.systemd = SystemdUnit(unit: text, slice: text + ".slice", name: text, user: true)
+        record.cgroup = handle
+        try store.save(record)
+        let loaded = try store.load("c1")
+        #expect(loaded.pid == Int32.max && loaded.startTime == UInt64.max)
+        #expect(loaded.ociVersion == text && loaded.bundle == "/b/" + text && loaded.rootfs == text)
+        #expect(loaded.created == text && loaded.owner == text && loaded.notifySocket == "/run/" + text)
+        #expect(loaded.cgroup == handle)
+        record.pid = Int32.min
+        try store.save(record)
+        #expect(try store.load("c1").pid == Int32.min)
+    }
+
     /// A state.json from a newer runtime, or a damaged flat handle, fails closed.
     @Test(arguments: [
         (#""stateFormat":3"#, "newer runtime"),

@@ -201,7 +201,7 @@ public struct Planner {
         plan.maskedPaths = spec.linux?.maskedPaths ?? []
         plan.readonlyPaths = spec.linux?.readonlyPaths ?? []
         plan.sysctls = (spec.linux?.sysctl ?? [:]).sorted { $0.key < $1.key }.map {
-            ("/proc/sys/" + $0.key.split(separator: ".").joined(separator: "/"), $0.value)
+            ("/proc/sys/" + TextJoin.join($0.key.split(separator: "."), separator: "/"), $0.value)
         }
     }
 
@@ -209,7 +209,7 @@ public struct Planner {
     /// /mnt) is refused, as runc does, instead of being followed.
     private func checkOrdinaryDirectory(_ destination: String, type: String, index: Int) throws {
         let parts = destination.split(separator: "/")
-        let parent = "/" + parts.dropLast().joined(separator: "/")
+        let parent = "/" + TextJoin.join(Array(parts.dropLast()), separator: "/")
         let name = parts.last.map(String.init) ?? ""
         guard !name.isEmpty else { return }
         let hostParent = try SecureJoin.resolve(rootfs: rootfs, parent, host: options.host)
@@ -238,7 +238,7 @@ public struct Planner {
         }
         var planned = LaunchPlan.PlannedMount(
             source: mount.source, target: target, dest: dest, fstype: type,
-            data: opts.data.isEmpty ? nil : opts.data.joined(separator: ","),
+            data: opts.data.isEmpty ? nil : TextJoin.join(opts.data, separator: ","),
             flags: opts.flags, propagation: opts.propagation)
         planned.attrSet = opts.recursiveSet
         planned.attrClear = opts.recursiveClear

@@ -1,4 +1,5 @@
 import Glibc
+import OCISpec
 
 /// Resolve a container path inside the rootfs the way the kernel would after pivot_root:
 /// symlinks are followed, but absolute links and ".." are re-rooted at the rootfs, so a
@@ -11,7 +12,7 @@ enum SecureJoin {
         while let part = pending.popLast() {
             if part == "." { continue }
             if part == ".." { _ = resolved.popLast(); continue }
-            let candidate = rootfs + "/" + (resolved + [part]).joined(separator: "/")
+            let candidate = rootfs + "/" + TextJoin.join(resolved + [part], separator: "/")
             guard let target = host.symlinkTarget(candidate) else {
                 resolved.append(part)  // not a symlink, or does not exist yet: keep as is
                 continue
@@ -21,6 +22,6 @@ enum SecureJoin {
             if target.hasPrefix("/") { resolved = [] }
             pending.append(contentsOf: target.split(separator: "/").reversed())
         }
-        return rootfs + (resolved.isEmpty ? "" : "/" + resolved.joined(separator: "/"))
+        return rootfs + (resolved.isEmpty ? "" : "/" + TextJoin.join(resolved, separator: "/"))
     }
 }

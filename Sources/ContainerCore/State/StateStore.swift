@@ -106,11 +106,7 @@ public struct StateStore: Sendable {
 
     /// state.json's bytes. Slashes unescaped: a JSON string with any escape takes
     /// JSONDecoder's slow path, and every path has slashes.
-    func encode(_ record: ContainerRecord) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .withoutEscapingSlashes
-        return Array(try encoder.encode(record))
-    }
+    func encode(_ record: ContainerRecord) throws -> [UInt8] { try record.stateJSON() }
 
     /// The record, with its config checked against the digest state.json holds. Anything
     /// missing, unreadable or mismatched fails: no command works from a guess.

@@ -88,25 +88,9 @@ public enum FileIO {
             if part == ".." { _ = parts.popLast(); continue }
             parts.append(part)
         }
-        return "/" + parts.joined(separator: "/")
+        return "/" + TextJoin.join(parts, separator: "/")
     }
 
     /// Absolute, no empty, "." or ".." component, no trailing slash ("/" itself is normal).
-    static func isNormal(_ path: String) -> Bool {
-        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
-        var component = 0  // length of the current component; -1 before the leading "/"
-        var dots = 0  // how many of its bytes are dots
-        for (i, b) in path.utf8.enumerated() {
-            if b == slash {
-                if i > 0 && (component == 0 || dots == component && component <= 2) { return false }
-                component = 0
-                dots = 0
-            } else {
-                if i == 0 { return false }
-                component += 1
-                if b == dot { dots += 1 }
-            }
-        }
-        return path == "/" || (component > 0 && !(dots == component && component <= 2))
-    }
+    static func isNormal(_ path: String) -> Bool { NormalPath.isNormal(path) }
 }

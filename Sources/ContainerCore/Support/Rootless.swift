@@ -1,4 +1,5 @@
 import Glibc
+import OCISpec
 
 /// Whether the runtime runs without the host's root privileges. Rootless podman and buildah
 /// call it as uid 0 *inside a user namespace* they made: that is rootless too (runc's
@@ -12,7 +13,7 @@ public enum Rootless {
         guard let uidMap else { return false }  // no /proc: assume the initial namespace, as runc does
         let lines = uidMap.split(separator: "\n").filter { !$0.allSatisfy(\.isWhitespace) }
         guard lines.count == 1 else { return true }
-        return lines[0].split(whereSeparator: \.isWhitespace).joined(separator: " ") != initialUIDMap
+        return TextJoin.join(lines[0].split(whereSeparator: \.isWhitespace), separator: " ") != initialUIDMap
     }
 
     /// Whether this process runs in a user namespace: read once (a create asked three times),
