@@ -4,9 +4,10 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// A parsed JSON document. Only built on the error path: JSONDecoder on Linux reports
-/// every syntax error and every out-of-range number as "The given data was not valid
-/// JSON." with no position and no path, so we re-read the file to say where.
+/// A parsed JSON document. Built on the error path: JSONDecoder on Linux reports every
+/// syntax error and every out-of-range number as "The given data was not valid JSON."
+/// with no position and no path, so we re-read the file to say where. And for the
+/// runtime's own flat state.json (FlatJSONObject).
 indirect enum JSONValue: Equatable {
     case null
     case bool(Bool)
@@ -44,7 +45,11 @@ struct JSONParser {
     private static let maxDepth = 512
 
     static func parse(_ data: Data) throws(JSONSyntaxError) -> JSONValue {
-        var parser = JSONParser(bytes: [UInt8](data))
+        try parse(bytes: [UInt8](data))
+    }
+
+    static func parse(bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
+        var parser = JSONParser(bytes: bytes)
         return try parser.document()
     }
 

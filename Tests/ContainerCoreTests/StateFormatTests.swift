@@ -1,4 +1,5 @@
 import Cgroups
+import Foundation
 import Testing
 @testable import ContainerCore
 
@@ -99,6 +100,61 @@ import Testing
         record.pid = Int32.min
         try store.save(record)
         #expect(try store.load("c1").pid == Int32.min)
+    }
+
+    /// The fields state.json holds (annotations are read from config.json; the digest is
+    /// what the loaded record expects).
+    static func expectSameStoredFields(_ a: ContainerRecord, _ b: ContainerRecord) {
+        #expect(a.ociVersion == b.ociVersion && a.id == b.id && a.pid == b.pid && a.startTime == b.startTime)
+        #expect(a.bundle == b.bundle && a.rootfs == b.rootfs && a.created == b.created && a.owner == b.owner)
+        #expect(a.cgroup == b.cgroup && a.notifySocket == b.notifySocket)
+    }
+
+    /// `state`, `start`, `kill` and `delete` read state.json without JSONDecoder (FlatState):
+    /// what they read must be what the decoder reads, for every record `create` writes.
+    @Test func flatReaderReadsWhatTheDecoderReads() throws {
+        var handles: [CgroupHandle?] = [nil, Self.hybrid, CgroupHandle(kind: .unified, paths: ["": "/x"], mountPoints: [:])]
+        var unit = Self.hybrid
+        unit.systemd = SystemdUnit(unit: "u\"1.scope", slice: "user.slice", name: "é", user: true)
+        handles.append(unit)
+        for (index, text) in ["plain", "\"\\/\u{0}\u{1F}\n", "日本語👍🏽", "\u{2028}", ""].enumerated() {
+            for handle in handles {
+                var record = StateStoreTests.record("c\(index)", pid: Int32(index) - 2)
+                record.owner = text
+                record.bundle = "/b/" + text
+                record.cgroup = handle
+                record.notifySocket = index % 2 == 0 ? nil : "/run/" + text
+                let bytes = try record.stateJSON()
+                let flat = try #require(FlatState.record(bytes))
+                let decoded = try JSONDecoder().decode(ContainerRecord.self, from: Data(bytes))
+                Self.expectSameStoredFields(flat, decoded)
+                #expect(flat.annotations == nil && decoded.annotations == nil)
+                #expect(flat.config.expectedDigest == decoded.config.expectedDigest)
+                Self.expectSameStoredFields(flat, record)
+                #expect(flat.config.expectedDigest == (try record.config.digestToSave()))
+            }
+        }
+    }
+
+    /// Anything but the current flat format goes to the decoder, which accepts or explains it.
+    @Test(arguments: [
+        #"{"stateFormat":3,"ociVersion":"1","id":"c","pid":1,"startTime":1,"bundle":"/b","rootfs":"/r","created":"x","owner":"o"}"#,
+        #"{"ociVersion":"1","id":"c","pid":1,"startTime":1,"bundle":"/b","rootfs":"/r","created":"x","owner":"o"}"#,
+        #"{"stateFormat":2,"ociVersion":"1","id":"c","pid":"1","startTime":1,"bundle":"/b","rootfs":"/r","created":"x","owner":"o"}"#,
+        #"{"stateFormat":2,"ociVersion":"1","id":"c","pid":1.0,"startTime":1,"bundle":"/b","rootfs":"/r","created":"x","owner":"o"}"#,
+        #"{"stateFormat":2,"ociVersion":"1","id":"c","pid":4294967296,"startTime":1,"bundle":"/b","rootfs":"/r","created":"x","owner":"o"}"#,
+        #"{"stateFormat":2,"ociVersion":"1","id":"c","pid":1,"startTime":-1,"bundle":"/b","rootfs":"/r","created":"x","owner":"o"}"#,
+        #"{"stateFormat":2,"ociVersion":"1","id":"c","pid":1,"startTime":1,"bundle":"/b","rootfs":"/r","created":"x"}"#,
+        #"{"stateFormat":2,"ociVersion":"1","id":"c","pid":1,"startTime":1,"bundle":"/b","rootfs":"/r","created":"x","owner":null}"#,
+        #"{"stateFormat":2,"ociVersion":"1","id":"c","pid":1,"startTime":1,"bundle":"/b","rootfs":"/r","created":"x","owner":"o","annotations":{}}"#,
+        #"{"stateFormat":2,"ociVersion":"1","id":"c","pid":1,"startTime":1,"bundle":"/b","rootfs":"/r","created":"x","owner":"o","cgroupKind":"v1"}"#,
+        #"{"stateFormat":2,"ociVersion":"1","id":"c","pid":1,"startTime":1,"bundle":"/b","rootfs":"/r","created":"x","owner":"o","cgroupKind":"v1","cgroupPaths":"3:cpu","cgroupMounts":"","cgroupCreated":""}"#,
+        #"{"stateFormat":2,"ociVersion":"1","id":"c","pid":1,"startTime":1,"bundle":"/b","rootfs":"/r","created":"x","owner":"o","configDigest":7}"#,
+        #"{"stateFormat":2,"ociVersion":"1","id":"c","pid":1,"startTime":1,"bundle":"/b","rootfs":"/r","created":"x","owner":"o""#,
+        #"[]"#, ""
+    ])
+    func otherShapesAreLeftToTheDecoder(state: String) {
+        #expect(FlatState.record(Array(state.utf8)) == nil)
     }
 
     /// A state.json from a newer runtime, or a damaged flat handle, fails closed.

@@ -1,5 +1,6 @@
 import Cgroups
 import Glibc
+import OCISpec
 
 /// A `cgroup` mount in config.json shows the container its own cgroups, read-only by default.
 /// As runc does without a cgroup namespace: cgroup v2 binds the container's directory;
@@ -51,7 +52,7 @@ extension CgroupHandle {
         var out: [CgroupMountPlanner.Hierarchy] = []
         for (controller, dir) in paths.sorted(by: { $0.key < $1.key }) {
             guard let mount = mountPoints[controller], seen.insert(mount).inserted else { continue }
-            let name = kind == .unified ? "" : String(mount.split(separator: "/").last ?? "")
+            let name = kind == .unified ? "" : TextFields.split(mount, at: UInt8(ascii: "/")).last ?? ""
             out.append(.init(name: name, hostPath: dir))
         }
         return out

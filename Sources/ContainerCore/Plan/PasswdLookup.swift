@@ -1,4 +1,5 @@
 /// HOME for the process when config.json does not set it: the user's entry in the
+import OCISpec
 /// container's /etc/passwd, else "/" (runc's behaviour).
 enum PasswdLookup {
     static func home(uid: UInt32, rootfs: String, host: any PlannerHost = LiveHost()) throws -> String {
@@ -17,9 +18,9 @@ enum PasswdLookup {
     static func hostUserName(uid: UInt32) -> String {
         guard let text = FileIO.readString("/etc/passwd") else { return String(uid) }
         // As bytes: a String split walks grapheme clusters (~10x slower on every create).
-        for line in text.utf8.split(separator: UInt8(ascii: "\n")) {
-            let fields = line.split(separator: UInt8(ascii: ":"), maxSplits: 3, omittingEmptySubsequences: false)
-            if fields.count >= 3, UInt32(Substring(fields[2])) == uid { return String(Substring(fields[0])) }
+        for line in TextFields.split(text, at: UInt8(ascii: "\n")) {
+            let fields = TextFields.split(line, at: UInt8(ascii: ":"), maxSplits: 3, omittingEmpty: false)
+            if fields.count >= 3, UInt32(fields[2]) == uid { return fields[0] }
         }
         return String(uid)
     }

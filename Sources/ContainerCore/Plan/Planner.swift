@@ -208,9 +208,9 @@ public struct Planner {
     /// proc and sysfs go on an ordinary directory of the image: a symlink there (e.g. /proc →
     /// /mnt) is refused, as runc does, instead of being followed.
     private func checkOrdinaryDirectory(_ destination: String, type: String, index: Int) throws {
-        let parts = destination.split(separator: "/")
+        let parts = TextFields.split(destination, at: UInt8(ascii: "/"))
         let parent = "/" + TextJoin.join(Array(parts.dropLast()), separator: "/")
-        let name = parts.last.map(String.init) ?? ""
+        let name = parts.last ?? ""
         guard !name.isEmpty else { return }
         let hostParent = try SecureJoin.resolve(rootfs: rootfs, parent, host: options.host)
         guard let kind = options.host.fileType(hostParent + "/" + name) else { return }  // missing: made as a directory

@@ -124,8 +124,12 @@ public struct StateStore: Sendable {
                 throw RuntimeError.notFound(id)
             }
             let record: ContainerRecord
-            do { record = try JSONDecoder().decode(ContainerRecord.self, from: Data(stateBytes)) } catch {
-                throw Self.damaged(statePath(id), "unreadable state: \(error)")
+            if let flat = FlatState.record(stateBytes) {
+                record = flat
+            } else {
+                do { record = try JSONDecoder().decode(ContainerRecord.self, from: Data(stateBytes)) } catch {
+                    throw Self.damaged(statePath(id), "unreadable state: \(error)")
+                }
             }
             guard record.id == id else { throw Self.damaged(statePath(id), "records container \"\(record.id)\", not \"\(id)\"") }
             guard let raw = FileIO.readRegular(configPath(id)) else { throw Self.damaged(configPath(id), "missing") }

@@ -46,21 +46,59 @@ enum StoredCgroup {
         return handle
     }
 
+    /// The format-2 handle from state.json's members as FlatJSONObject read them: nil inside
+    /// when there is none; a throw for anything the decoder would not accept as written.
+    static func read(_ members: [String: FlatJSONObject.Member]) throws -> CgroupHandle? {
+        guard let kindName = members[Keys.cgroupKind.stringValue] else { return nil }
+        guard case .string(let name) = kindName, let kind = CgroupLayoutKind(rawValue: name) else { throw FlatState.Unreadable() }
+        var handle = CgroupHandle(
+            kind: kind, paths: try map(of: FlatState.string(members, .cgroupPaths)),
+            mountPoints: try map(of: FlatState.string(members, .cgroupMounts)),
+            created: try elements(of: FlatState.string(members, .cgroupCreated)))
+        if members[Keys.systemdUnit.stringValue] != nil {
+            guard case .bool(let user)? = members[Keys.systemdUser.stringValue] else { throw FlatState.Unreadable() }
+            handle.systemd = SystemdUnit(
+                unit: try FlatState.string(members, .systemdUnit), slice: try FlatState.string(members, .systemdSlice),
+                name: try FlatState.string(members, .systemdName), user: user)
+        }
+        return handle
+    }
+
     /// A dictionary as [key, value, key, value …], sorted by key (stable files).
     private static func pairs(_ map: [String: String]) -> [String] {
         map.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] }
     }
 
-    private static func map(_ c: KeyedDecodingContainer<Keys>, _ key: Keys) throws -> [String: String] {
-        let flat = try elements(c, key)
-        guard flat.count % 2 == 0 else {
-            throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "odd number of entries in a key/value list")
+    /// What is wrong with a stored list (the reason in a decoding error).
+    enum ListDamage: Error, CustomStringConvertible {
+        case invalidLength, oddCount, duplicateKey(String)
+        var description: String {
+            switch self {
+            case .invalidLength: "a list element without a valid length"
+            case .oddCount: "odd number of entries in a key/value list"
+            case .duplicateKey(let key): "duplicate key \"\(key)\""
+            }
         }
+    }
+
+    private static func map(_ c: KeyedDecodingContainer<Keys>, _ key: Keys) throws -> [String: String] {
+        do { return try map(of: try c.decode(String.self, forKey: key)) } catch let damage as ListDamage {
+            throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: damage.description)
+        }
+    }
+
+    private static func elements(_ c: KeyedDecodingContainer<Keys>, _ key: Keys) throws -> [String] {
+        do { return try elements(of: try c.decode(String.self, forKey: key)) } catch let damage as ListDamage {
+            throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: damage.description)
+        }
+    }
+
+    static func map(of text: String) throws(ListDamage) -> [String: String] {
+        let flat = try elements(of: text)
+        guard flat.count % 2 == 0 else { throw .oddCount }
         var map: [String: String] = [:]
         for i in stride(from: 0, to: flat.count, by: 2) {
-            guard map.updateValue(flat[i + 1], forKey: flat[i]) == nil else {
-                throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "duplicate key \"\(flat[i])\"")
-            }
+            guard map.updateValue(flat[i + 1], forKey: flat[i]) == nil else { throw .duplicateKey(flat[i]) }
         }
         return map
     }
@@ -77,22 +115,19 @@ enum StoredCgroup {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    private static func elements(_ c: KeyedDecodingContainer<Keys>, _ key: Keys) throws -> [String] {
-        let bytes = Array(try c.decode(String.self, forKey: key).utf8)
-        func damaged() -> DecodingError {
-            .dataCorruptedError(forKey: key, in: c, debugDescription: "a list element without a valid length")
-        }
+    static func elements(of text: String) throws(ListDamage) -> [String] {
+        let bytes = Array(text.utf8)
         var elements: [String] = []
         var i = 0
         while i < bytes.count {
             var length = 0
             let digits = i
             while i < bytes.count, bytes[i] != UInt8(ascii: ":") {
-                guard bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9"), length <= bytes.count else { throw damaged() }
+                guard bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9"), length <= bytes.count else { throw .invalidLength }
                 length = length * 10 + Int(bytes[i] - UInt8(ascii: "0"))
                 i += 1
             }
-            guard i > digits, i < bytes.count, length <= bytes.count - i - 1 else { throw damaged() }
+            guard i > digits, i < bytes.count, length <= bytes.count - i - 1 else { throw .invalidLength }
             i += 1
             elements.append(String(decoding: bytes[i..<(i + length)], as: UTF8.self))
             i += length

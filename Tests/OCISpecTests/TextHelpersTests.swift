@@ -1,0 +1,47 @@
+import OCISpec
+import Testing
+
+/// The text helpers used instead of the standard library's generic `joined(separator:)` and
+/// `split` on the start-up path: same results, every edge.
+@Suite struct TextHelpersTests {
+    @Test func joinsAsTheStandardLibraryDoes() {
+        let lists: [[String]] = [[], [""], ["", ""], ["a"], ["a", "b", "c"], ["", "a", ""], ["日本", "👍🏽"]]
+        for list in lists {
+            for separator in ["", "/", ", "] {
+                #expect(TextJoin.join(list, separator: separator) == list.joined(separator: separator))
+                let substrings = list.map { Substring($0) }
+                #expect(TextJoin.join(substrings, separator: separator) == substrings.joined(separator: separator))
+            }
+        }
+    }
+
+    @Test func normalPathsAreAbsoluteAndClean() {
+        for path in ["/", "/a", "/a/b", "/a.b/..c/...", "/.x", "/sys/fs/cgroup/cpu/c1"] {
+            #expect(NormalPath.isNormal(path), "\(path)")
+        }
+        for path in ["", "a", "a/b", "//", "/a/", "/a//b", "/.", "/..", "/a/./b", "/a/../b", "/a/.", "./a", "/a/.."] {
+            #expect(!NormalPath.isNormal(path), "\(path)")
+        }
+    }
+
+    static let splitInputs = [
+        "", ":", "::", "a", "a:", ":a", "a:b", "a::b", ":a:b:", "::a::b::", "é:日本:👍🏽", "0::0:root:/root:/bin/sh\n"
+    ]
+
+    @Test func splitsAsTheStandardLibraryDoes() {
+        let colon = UInt8(ascii: ":")
+        for text in Self.splitInputs {
+            for omitting in [true, false] {
+                for maxSplits in [0, 1, 2, 3, Int.max] {
+                    let expected = text.utf8.split(separator: colon, maxSplits: maxSplits, omittingEmptySubsequences: omitting)
+                        .map { String(Substring($0)) }
+                    #expect(
+                        TextFields.split(text, at: colon, maxSplits: maxSplits, omittingEmpty: omitting) == expected,
+                        "\(text) max \(maxSplits) omitting \(omitting)")
+                    let piece = Substring("x" + text + "x").dropFirst().dropLast()
+                    #expect(TextFields.split(piece, at: colon, maxSplits: maxSplits, omittingEmpty: omitting) == expected)
+                }
+            }
+        }
+    }
+}
