@@ -14,7 +14,10 @@ public enum FlatJSONObject {
     }
 
     public static func parse(_ bytes: [UInt8]) -> [String: Member]? {
-        guard case .object(let members)? = try? JSONParser.parse(bytes: bytes) else { return nil }
+        // The parser passes bytes of strings through; JSONDecoder refuses invalid UTF-8.
+        guard String(validating: bytes, as: UTF8.self) != nil,
+            case .object(let members)? = try? JSONParser.parse(bytes: bytes)
+        else { return nil }
         var flat: [String: Member] = [:]
         flat.reserveCapacity(members.count)
         for (key, value) in members {

@@ -161,8 +161,13 @@ struct JSONParser {
             case 0..<0x20:
                 throw error("unescaped control character in string")
             default:
-                utf8.append(byte)
-                index += 1
+                // The run of plain bytes up to the next quote, backslash or control character, at once.
+                var end = index + 1
+                while end < bytes.count, bytes[end] >= 0x20, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") {
+                    end += 1
+                }
+                utf8.append(contentsOf: bytes[index..<end])
+                index = end
             }
         }
         index = start

@@ -20,4 +20,12 @@ import Testing
     func anythingElseIsNil(text: String) {
         #expect(FlatJSONObject.parse(Array(text.utf8)) == nil)
     }
+
+    /// JSONDecoder refuses a document that is not UTF-8: so does this reader.
+    @Test func invalidUTF8IsNil() {
+        for bad: [UInt8] in [[0xFF], [0xC3], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80]] {
+            #expect(FlatJSONObject.parse(Array(#"{"a":""#.utf8) + bad + Array(#""}"#.utf8)) == nil)
+        }
+        #expect(FlatJSONObject.parse(Array(#"{"a":"é"}"#.utf8)) == ["a": .string("é")])
+    }
 }
