@@ -65,7 +65,7 @@ process_tests() {
     # networks turn it on for the host), so a value leaking out would show either way.
     local host_sysctls forward
     host_sysctls=$(cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/domainname)
-    forward=$((1 - $(cat /proc/sys/net/ipv4/ip_forward)))
+    forward=$((1 - ${host_sysctls%%$'\n'*}))  # the first line: ip_forward, read once
     run_sh sysctl 'cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/domainname' \
         '.linux.sysctl = {"net.ipv4.ip_forward": $f, "kernel.domainname": "conformance.example"}' --arg f "$forward"
     expect_eq "linux.sysctl values are set in the container's namespaces" "$forward conformance.example" "$(echo $STDOUT)" "$STDERR"
