@@ -1,3 +1,4 @@
+import OCISpec
 import Testing
 @testable import ContainerCore
 
@@ -11,6 +12,6 @@ import Testing
     ])
     func normalizes(_ input: String, _ expected: String) {
         #expect(FileIO.normalize(input) == expected)
-        #expect(FileIO.isNormal(input) == (input == expected))
+        #expect(NormalPath.isNormal(input) == (input == expected))
     }
 }
