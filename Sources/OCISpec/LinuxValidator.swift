@@ -116,10 +116,16 @@ extension Validation {
         ]
         for key in sysctl.keys.sorted() {
             let keyPath = path.key(key)
-            let name = key.replacingSlashes()
-            if name.isEmpty {
+            guard !key.isEmpty else {
                 report(keyPath, "key must not be empty")
-            } else if name.hasPrefix("fs.mqueue.") || ipcKeys.contains(name) {
+                continue
+            }
+            guard let file = SysctlKey.path(key) else {
+                report(keyPath, "must name a file under /proc/sys: no empty, \".\" or \"..\" part")
+                continue
+            }
+            let name = SysctlKey.dotted(path: file)
+            if name.hasPrefix("fs.mqueue.") || ipcKeys.contains(name) {
                 if spec.namespace(ofType: "ipc") == nil { report(keyPath, "requires an ipc namespace") }
             } else if name.hasPrefix("net.") {
                 if spec.namespace(ofType: "network") == nil { report(keyPath, "requires a network namespace") }
@@ -201,12 +207,5 @@ extension Validation {
         } else if usesNotify {
             report(path.key("listenerPath"), "required with SCMP_ACT_NOTIFY")
         }
-    }
-}
-
-extension String {
-    /// "net/ipv4/ip_forward" → "net.ipv4.ip_forward" (runc accepts both spellings).
-    func replacingSlashes() -> String {
-        String(map { $0 == "/" ? "." : $0 })
     }
 }

@@ -312,6 +312,20 @@ import Testing
         #expect(p.sysctls.map(\.value) == ["1", "1"])
     }
 
+    /// sysctl(8)'s two spellings of a key naming an interface with a dot in its name
+    /// (`eth0.100`): dots first swap with slashes, slashes first stand as they are.
+    @Test func sysctlKeysFollowSysctl8Separators() throws {
+        let p = try Self.plan(
+            Self.spec(namespaces: ["mount", "network"]) {
+                $0.sysctl = ["net.ipv4.conf.eth0/100.forwarding": "1", "net/ipv4/conf/eth0.100/rp_filter": "2"]
+            })
+        #expect(
+            p.sysctls.map(\.path) == [
+                "/proc/sys/net/ipv4/conf/eth0.100/forwarding",
+                "/proc/sys/net/ipv4/conf/eth0.100/rp_filter"
+            ])
+    }
+
     @Test func maskedAndReadonlyPathsAreCopied() throws {
         let p = try Self.plan(
             Self.spec(namespaces: ["mount"]) {

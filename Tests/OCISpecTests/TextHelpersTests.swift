@@ -45,3 +45,28 @@ import Testing
         }
     }
 }
+
+/// sysctl(8)'s reading of a key: the first separator decides; no part may step out of /proc/sys.
+@Suite struct SysctlKeyTests {
+    @Test(arguments: [
+        ("net.ipv4.ip_forward", "net/ipv4/ip_forward"), ("net/ipv4/ip_forward", "net/ipv4/ip_forward"),
+        ("net.ipv4.conf.eth0/100.forwarding", "net/ipv4/conf/eth0.100/forwarding"),
+        ("net/ipv4/conf/eth0.100/forwarding", "net/ipv4/conf/eth0.100/forwarding"),
+        ("kernel.shmmax", "kernel/shmmax"), ("kernel", "kernel"), ("net.\u{301}x", "net/\u{301}x")
+    ])
+    func pathOf(_ key: String, _ expected: String) {
+        #expect(SysctlKey.path(key) == expected)
+    }
+
+    @Test(arguments: [
+        "", "net..ipv4", "net.ipv4.", ".net", "net/../kernel/core_pattern", "net/./ipv4", "net/..",
+        "net.ipv4/../../kernel", "/net/ipv4", "net//ipv4", "..", "."
+    ])
+    func refuses(_ key: String) {
+        #expect(SysctlKey.path(key) == nil)
+    }
+
+    @Test func dottedNamesForTheNamespaceRules() {
+        #expect(SysctlKey.dotted(path: "net/ipv4/conf/eth0.100/forwarding") == "net.ipv4.conf.eth0.100.forwarding")
+    }
+}

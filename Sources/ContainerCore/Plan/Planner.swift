@@ -200,8 +200,12 @@ public struct Planner {
         plan.symlinks = try devices.symlinks(mounts: plan.mounts)
         plan.maskedPaths = spec.linux?.maskedPaths ?? []
         plan.readonlyPaths = spec.linux?.readonlyPaths ?? []
-        plan.sysctls = (spec.linux?.sysctl ?? [:]).sorted { $0.key < $1.key }.map {
-            ("/proc/sys/" + TextJoin.join($0.key.split(separator: "."), separator: "/"), $0.value)
+        plan.sysctls = try (spec.linux?.sysctl ?? [:]).sorted { $0.key < $1.key }.map {
+            // The validator refuses such keys; this keeps the planner safe on its own.
+            guard let file = SysctlKey.path($0.key) else {
+                throw RuntimeError("config.json: \(JSONPath("linux").key("sysctl").key($0.key)): must name a file under /proc/sys")
+            }
+            return ("/proc/sys/" + file, $0.value)
         }
     }
 

@@ -82,8 +82,10 @@ public enum FileIO {
     /// Lexical clean-up: "a/./b/../c" → "/a/c".
     public static func normalize(_ path: String) -> String {
         if NormalPath.isNormal(path) { return path }  // the usual case; split + joined cost ~0.1 ms at start-up
-        var parts: [Substring] = []
-        for part in path.split(separator: "/") {
+        // Split at every "/" byte, as the kernel does: a Character split would keep a "/"
+        // followed by a combining mark inside one component.
+        var parts: [String] = []
+        for part in TextFields.split(path, at: UInt8(ascii: "/")) {
             if part == "." { continue }
             if part == ".." { _ = parts.popLast(); continue }
             parts.append(part)
