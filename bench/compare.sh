@@ -12,7 +12,9 @@
 #   lifecycle  create, state, start, exec /bin/true, kill, delete of a `sleep` container
 #   rss        peak RSS (GNU time %M) of `run` and of `state`
 #   seq        50 `run`s in sequence;  par: 10 `run`s at once
-#   config     `run` with a ~100 KB and a ~1 MB config.json (annotations and environment)
+#   idle       `run` after 100 ms of quiet (a caller that starts containers now and then)
+#   config     `run` with a ~100 KB and a ~1 MB config.json (annotations and environment);
+#              config-growth is what the ~0.9 MB between them adds (1m minus 100k, per block)
 #   seccomp    `run` with podman's seccomp profile: cold (the profile never seen before) and warm
 #
 # crun 1.8.1 refuses a hybrid cgroup host (cgroup2 mounted at /sys/fs/cgroup/unified), so the
@@ -44,7 +46,7 @@ fi
 N=${N:-15}
 REPEAT=${REPEAT:-3}
 RSS_RUNS=${RSS_RUNS:-5}
-ONLY=${ONLY:-run lifecycle rss seq par config seccomp}
+ONLY=${ONLY:-run idle lifecycle rss seq par config seccomp}
 OURS=${1:-$repo/.build/release/runtime}
 
 resolve() {
@@ -194,6 +196,11 @@ for ((block = 1; block <= REPEAT; block++)); do
                 nid
                 timed run "$rt" rtc "$rt" run -b "$work/b-true" "$ID"
             fi
+            if has idle; then
+                nid
+                sleep 0.1
+                timed run-idle "$rt" rtc "$rt" run -b "$work/b-true" "$ID"
+            fi
             if has lifecycle; then
                 nid; id=$ID
                 timed create "$rt" rtc "$rt" create -b "$work/b-sleep" "$id"
@@ -205,10 +212,13 @@ for ((block = 1; block <= REPEAT; block++)); do
                 timed delete "$rt" rtc "$rt" delete "$id"
             fi
             if has config; then
-                nid
-                timed config-100k "$rt" rtc "$rt" run -b "$work/b-100k" "$ID"
-                nid
-                timed config-1m "$rt" rtc "$rt" run -b "$work/b-1m" "$ID"
+                # Alternately first: crun's `run` is slower when it follows a pause or
+                # another runtime than when it follows its own, and config-growth would
+                # otherwise carry that difference.
+                for size in $( ((i % 2)) && echo 1m 100k || echo 100k 1m); do
+                    nid
+                    timed "config-$size" "$rt" rtc "$rt" run -b "$work/b-$size" "$ID"
+                done
             fi
             if has seccomp; then
                 cold_bundle $((block * 1000 + i + 1))
@@ -262,6 +272,16 @@ done
 # median of the numbers on stdin
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
+# config-growth: per runtime and block, the 1 MB config's median minus the 100 KB one's.
+if has config; then
+    for rt in "${RTS[@]}"; do
+        for ((b = 1; b <= REPEAT; b++)); do
+            awk -v a="$(median <"$work/t/config-1m.$rt.$b")" -v b="$(median <"$work/t/config-100k.$rt.$b")" \
+                'BEGIN { print a - b }' >"$work/t/config-growth.$rt.$b"
+        done
+    done
+fi
+
 # The harness's own share of every time: the same fork+exec+wait of /bin/true.
 for ((i = 0; i < 30; i++)); do
     t0=$EPOCHREALTIME
@@ -274,7 +294,7 @@ echo "compare: $N iterations x $REPEAT blocks, interleaved, in a private mount n
 echo "  binaries' page cache: $PAGECACHE; state roots on a tmpfs; harness floor (fork+exec of /bin/true, in every time below): $(median <"$work/t/harness" | awk '{ printf "%.2f", $1 / 1000 }') ms"
 for rt in "${RTS[@]}"; do echo "  $rt: ${bin[$rt]} ($("${bin[$rt]}" --version 2>/dev/null | head -1))"; done
 printf '%-13s %9s %9s %9s   %-22s %-22s\n' measure ours crun runc "ours/crun med [range]" "ours/runc med [range]"
-for m in run create start state exec kill delete seq50 par10 config-100k config-1m seccomp-cold seccomp-warm rss-run rss-state; do
+for m in run run-idle create start state exec kill delete seq50 par10 config-100k config-1m config-growth seccomp-cold seccomp-warm rss-run rss-state; do
     [ -e "$work/t/$m.ours.1" ] || continue
     unit=ms div=1000
     case $m in rss-*) unit=MiB div=1024 ;; esac
