@@ -57,6 +57,35 @@ namespaces_tests() {
     fi
     ctr_delete --force "$id"
 
+    # A mount or uts namespace joined by path gets what a new one would: the config's mounts
+    # (config.md: the runtime MUST mount the entries) and the hostname, made in it. The
+    # namespaces are unshare(1)'s, kept on files on a private bind mount.
+    local nsdir=$WORK/nsfiles
+    mkdir -p "$nsdir"
+    mount --bind "$nsdir" "$nsdir" && mount --make-private "$nsdir"
+    touch "$nsdir/mnt" "$nsdir/uts"
+    if unshare --mount="$nsdir/mnt" --uts="$nsdir/uts" true; then
+        run_sh mnt-join 'readlink /proc/self/ns/mnt; readlink /proc/self/ns/uts; hostname; ls /proc/self/status; ls -d /dev/pts' \
+            '.linux.namespaces |= map(if .type == "mount" then .path = $m elif .type == "uts" then .path = $u else . end)
+             | .hostname = "joined-uts"' --arg m "$nsdir/mnt" --arg u "$nsdir/uts"
+        expect_eq "a mount namespace joined by path is the process's" "mnt:[$(stat -L -c %i "$nsdir/mnt")]" \
+            "$(sed -n 1p <<<"$STDOUT")" "$STDERR"
+        expect_eq "a uts namespace joined by path is the process's" "uts:[$(stat -L -c %i "$nsdir/uts")]" \
+            "$(sed -n 2p <<<"$STDOUT")" "$STDERR"
+        expect_eq "the hostname is set in a joined uts namespace" joined-uts "$(sed -n 3p <<<"$STDOUT")" "$STDERR"
+        expect_eq "the config's mounts are made in a joined mount namespace (proc, devpts)" \
+            "/proc/self/status /dev/pts" "$(sed -n 4,5p <<<"$STDOUT" | tr '\n' ' ' | sed 's/ $//')" "$STDERR"
+        if grep -qF " $ROOTFS" /proc/self/mountinfo; then
+            fail "nothing is mounted in the host's namespace for a joined one" "$(grep -F " $ROOTFS" /proc/self/mountinfo | head -3)"
+        else
+            ok "nothing is mounted in the host's namespace for a joined one"
+        fi
+        umount "$nsdir/mnt" "$nsdir/uts"
+    else
+        skip "namespaces joined by path: mount, uts" "unshare --mount=FILE failed"
+    fi
+    umount "$nsdir"
+
     # User namespace: uid/gid mappings (rootfs owned by the mapped root).
     local ub=$WORK/userns
     mkdir -p "$ub"

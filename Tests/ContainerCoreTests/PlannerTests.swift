@@ -24,10 +24,25 @@ import Testing
         #expect(try Self.plan(spec).chrootPath == nil)
         spec.root = Root(path: "/tmp")
         #expect(try Self.plan(spec).chrootPath == "/tmp")
-        spec.linux?.namespaces = [LinuxNamespace(type: "mount", path: "/proc/1/ns/mnt")]
-        #expect(try Self.plan(spec).chrootPath == "/tmp")
         spec.linux?.namespaces = [LinuxNamespace(type: "mount")]
         #expect(try Self.plan(spec).chrootPath == nil)
+    }
+
+    /// A mount namespace joined by path gets the set-up of a new one, in it: the config's
+    /// mounts and pivot_root (config.md: the runtime MUST mount the entries; runc does). It was
+    /// a bare chroot, without /proc or any other mount.
+    @Test func joinedMountNamespaceGetsTheMounts() throws {
+        var spec = Self.spec(
+            namespaces: [], mounts: [Mount(destination: "/proc", type: "proc", source: "proc")])
+        spec.root = Root(path: "/tmp")
+        spec.linux?.namespaces = [LinuxNamespace(type: "mount", path: "/proc/1/ns/mnt")]
+        let p = try Self.plan(spec)
+        #expect(p.chrootPath == nil)
+        #expect(p.setupRootfs)
+        #expect(p.mounts.map(\.dest) == ["/proc"])
+        #expect(p.joins.map(\.type) == [Int32(SHIM_CLONE_NEWNS)])
+        #expect(p.cloneFlags & Int32(SHIM_CLONE_NEWNS) == 0)
+        #expect(p.mountsBeforeRelease == 0)  // made after the join
     }
 
     static func plan(_ spec: Spec, bundle: String = "/nonexistent-bundle") throws -> LaunchPlan {
@@ -164,6 +179,9 @@ import Testing
         let with = try Self.plan(spec)
         #expect(with.hostname == "box")
         #expect(with.domainname == "example.org")
+        // A joined one too (runc sets them in it; the validator needs a uts entry either way).
+        spec.linux?.namespaces = [LinuxNamespace(type: "uts", path: "/proc/1/ns/uts")]
+        #expect(try Self.plan(spec).hostname == "box")
         spec.linux?.namespaces = [LinuxNamespace(type: "pid")]
         let without = try Self.plan(spec)
         #expect(without.hostname == nil)

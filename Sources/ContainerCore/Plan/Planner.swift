@@ -63,7 +63,10 @@ public struct Planner {
         var plan = LaunchPlan()
         plan.rootfs = rootfs
         planNamespaces(&plan)
-        if plan.cloneFlags & CLONE_NEWNS != 0 {
+        // A mount namespace joined by path gets the same set-up as a new one, made in it after
+        // the join (config.md: the runtime MUST mount the entries; runc does). Only without a
+        // mount namespace in the config (the runtime's own inherited) there are no mounts.
+        if plan.has(CLONE_NEWNS) {
             try planFilesystem(&plan)
         } else {
             plan.chrootPath = rootWithoutMountNamespace()
@@ -168,7 +171,7 @@ public struct Planner {
                 (spec.linux?.uidMappings ?? []).contains { $0.containerID == 0 }
                 && (spec.linux?.gidMappings ?? []).contains { $0.containerID == 0 }
         }
-        if plan.cloneFlags & CLONE_NEWUTS != 0 {
+        if plan.has(CLONE_NEWUTS) {  // new or joined, as runc (the validator requires one)
             plan.hostname = spec.hostname
             plan.domainname = spec.domainname
         }
