@@ -33,6 +33,14 @@ namespaces_tests() {
         '.linux.namespaces |= map(select(.type != "network")) | .mounts |= map(select(.type != "sysfs"))'
     expect_eq "without a network namespace the host's interfaces are visible" \
         "$(tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ' | sort | tr '\n' ' ')" "$STDOUT" "$STDERR"
+    # In the host's pid namespace a container that may not mount a procfs of its own (rootless)
+    # binds the host's /proc instead (runc's start_hello.bats): a procfs's root is allowed there.
+    run_sh host-proc 'test -d /proc/1 && echo host-pid-1; cat /proc/self/stat | cut -d" " -f2' \
+        '.linux.namespaces |= map(select(.type != "pid"))
+         | .mounts |= map((select(.type == "proc") | .type = "none" | .source = "/proc"
+                           | .options = ["rbind", "nosuid", "nodev", "noexec"]) // .)'
+    expect_eq "without a pid namespace the host's /proc may be bound on /proc" "host-pid-1 (cat)" \
+        "$(echo $STDOUT)" "$STDERR"
 
     # namespaces[].path: join an existing namespace (here: another container's network ns).
     local b id pid

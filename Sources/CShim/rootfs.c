@@ -116,8 +116,18 @@ static int proc_file_allowed(const char *rel) {
     return 0;
 }
 
+// A bind mount of a whole procfs (its root: inode 1), e.g. the host's /proc for a container in
+// the host's pid namespace that may not mount a procfs of its own (rootless), as runc allows.
+static int is_procfs_root_bind(const struct shim_mount *m) {
+    if (!(m->flags & MS_BIND) || !m->source || m->tree_fd >= 0) return 0;
+    struct statfs fs;
+    struct stat st;
+    return statfs(m->source, &fs) == 0 && fs.f_type == 0x9fa0 /* PROC_SUPER_MAGIC */ &&
+           stat(m->source, &st) == 0 && st.st_ino == 1;
+}
+
 // Where the destination really is (after symlinks in the rootfs and earlier mounts): only a
-// proc mount may land on /proc, and nothing inside it but runc's list of files, or a volume
+// procfs may land on /proc, and nothing inside it but runc's list of files, or a volume
 // could cover procfs or /proc/sys and undo masked and read-only paths.
 static void check_destination(const struct shim_mount *m, int fd, int sync_fd) {
     char link[32], where[4096];
@@ -130,7 +140,8 @@ static void check_destination(const struct shim_mount *m, int fd, int sync_fd) {
         shim_fail(sync_fd, EXDEV, "mount destination resolves outside the rootfs:", m->dest);
     const char *rel = where[rl] ? where + rl : "/";
     if (strcmp(rel, "/proc") == 0) {
-        if (!is_fs(m, "proc")) shim_fail(sync_fd, EPERM, "only a proc filesystem may be mounted on /proc; destination", m->dest);
+        if (!is_fs(m, "proc") && !is_procfs_root_bind(m))
+            shim_fail(sync_fd, EPERM, "only a procfs (a new one, or a bind of one's root) may be mounted on /proc; destination", m->dest);
     } else if (strncmp(rel, "/proc/", 6) == 0 && (is_fs(m, "proc") || !proc_file_allowed(rel))) {
         shim_fail(sync_fd, EPERM, "mounts inside /proc are not allowed; destination", m->dest);
     }

@@ -39,6 +39,17 @@ extension Lifecycle {
             try expectCleanFailure(f, f.newID("nobind"), mentioning: ["/data", "No such file or directory"])
         }
 
+        /// Only a procfs's root may be bound on /proc (the host's, without a pid namespace):
+        /// a part of one (here /proc/sys) would put the wrong files at /proc's paths.
+        @Test func bindOfPartOfAProcfsOnProc() throws {
+            let f = try ContainerFixture(args: ["/bin/true"], pidNamespace: false)
+            f.spec.mounts = f.spec.mounts?.map {
+                $0.type == "proc" ? Mount(destination: "/proc", type: "none", source: "/proc/sys", options: ["rbind"]) : $0
+            }
+            try f.writeSpec()
+            try expectCleanFailure(f, f.newID("procsys"), mentioning: ["/proc", "procfs"])
+        }
+
         @Test func executableNotFound() throws {
             let f = try ContainerFixture(args: ["/bin/no-such-program", "x"])
             try expectCleanFailure(f, f.newID("noexe"), mentioning: ["/bin/no-such-program"])
