@@ -196,15 +196,27 @@ runc_users_cli_tests() {
     expect_eq "list --format json: runc's field order" '["ociVersion","id","pid","status","bundle","rootfs","created","owner"]' \
         "$(jq -c --arg id "$id" '.[] | select(.id == $id) | keys_unsorted' <<<"$out" 2>/dev/null)" "$out"
 
-    # exec --cgroup (runc 1.1: an existing sub-cgroup) works, or is refused as not supported.
+    # exec --cgroup (runc 1.1): an existing sub-cgroup, in every hierarchy or per controller;
+    # ".." and a missing one are refused.
     sub_cgroup "$pid" "users-sub" mkdir
-    rt exec --cgroup users-sub "$id" true >/dev/null 2>"$OUT/xcg.err" </dev/null
-    rc=$?
-    if [ $rc -eq 0 ] || { grep -q "not supported" "$OUT/xcg.err" && [ "$(grep -c . "$OUT/xcg.err")" -eq 1 ]; }; then
-        ok "exec --cgroup runs in the sub-cgroup or says, in one line, that it is not supported"
+    out=$(rt exec --cgroup users-sub "$id" cat /proc/self/cgroup 2>"$OUT/xcg.err" </dev/null)
+    if [ -n "$out" ] && ! grep -qv ':/users-sub$' <<<"$out"; then
+        ok "exec --cgroup SUB runs the process in SUB of every hierarchy"
     else
-        fail "exec --cgroup runs in the sub-cgroup or says, in one line, that it is not supported" "rc=$rc $(cat "$OUT/xcg.err")"
+        fail "exec --cgroup SUB runs the process in SUB of every hierarchy" "$out $(cat "$OUT/xcg.err")"
     fi
+    if [ -d /sys/fs/cgroup/memory ]; then
+        out=$(rt exec --cgroup memory,pids:users-sub "$id" cat /proc/self/cgroup 2>"$OUT/xcg.err" </dev/null)
+        if grep -q ':memory:/users-sub$' <<<"$out" && grep -q ':pids:/users-sub$' <<<"$out" && grep -q ':freezer:/$' <<<"$out"; then
+            ok "exec --cgroup CONTROLLERS:SUB moves only those controllers (v1)"
+        else
+            fail "exec --cgroup CONTROLLERS:SUB moves only those controllers (v1)" "$out $(cat "$OUT/xcg.err")"
+        fi
+    fi
+    rt exec --cgroup .. "$id" true >/dev/null 2>"$OUT/xcg.err" </dev/null
+    expect_fail "exec --cgroup .. is refused (not below the container's cgroup)" $? "$(cat "$OUT/xcg.err")"
+    rt exec --cgroup users-missing "$id" true >/dev/null 2>"$OUT/xcg.err" </dev/null
+    expect_fail "exec --cgroup of a missing cgroup is refused" $? "$(cat "$OUT/xcg.err")"
     sub_cgroup "$pid" "users-sub" rmdir
 
     # exec --ignore-paused: a paused container takes the exec; it runs once resumed.

@@ -232,6 +232,21 @@ test_runtime() {
     fi
     rmdir "$CG/vmtest-$name/nested" "$CG/vmtest-$name" 2>/dev/null
 
+    # --- (9) exec --cgroup SUB (runc 1.1): the process is born in an existing cgroup below
+    # the container's (CLONE_INTO_CGROUP on cgroup2); ".." is refused.
+    CGPATH=/vmtest-$name/sub mkbundle "$B/subcg" '["/bin/sleep", "600"]' '{}'
+    if rt run -d -b "$B/subcg" "subcg-$name" >"$B/subcg.out" 2>&1 </dev/null && mkdir "$CG/vmtest-$name/sub/inner"; then
+        # Seen from the container's cgroup namespace, rooted at its cgroup.
+        check "exec --cgroup: the process runs in the sub-cgroup" "0::/inner" \
+            "$(rt exec --cgroup inner "subcg-$name" cat /proc/self/cgroup 2>&1 </dev/null)"
+        if rt exec --cgroup .. "subcg-$name" true >/dev/null 2>&1; then fail "exec --cgroup .. was accepted"; else
+            ok "exec --cgroup .. is refused"; fi
+    else
+        fail "exec --cgroup: run -d: $(cat "$B/subcg.out")"
+    fi
+    rt delete -f "subcg-$name" >/dev/null 2>&1
+    rmdir "$CG/vmtest-$name" 2>/dev/null
+
     # --- after run/delete, no cgroup of ours is left behind.
     left=$(find "$CG" -mindepth 1 -maxdepth 2 -type d -name "*-$name" 2>/dev/null | tr '\n' ' ' | sed 's/ $//')
     check "no container cgroup left after run/delete" "" "$left"

@@ -21,7 +21,11 @@ struct Exec: ParsableCommand {
     @Option(name: .customLong("preserve-fds"), help: "Pass this many fds beyond stdio.") var preserveFDs: Int32 = 0
     @Flag(name: .customLong("ignore-paused"), help: "Exec in a paused container too (the process runs once resumed).")
     var ignorePaused = false
-    @Option(name: .customLong("cgroup"), help: "Run in a sub-cgroup (runc 1.1): not supported by this runtime.")
+    @Option(
+        name: .customLong("cgroup"),
+        help:
+            "Run in an existing cgroup below the container's: SUB (every hierarchy) or CONTROLLERS:SUB (v1, e.g. cpu,memory:SUB; repeatable)."
+    )
     var cgroups: [String] = []
     @Argument(help: "Container id.") var id: String
     @Argument(parsing: .captureForPassthrough, help: "Command and arguments.") var args: [String] = []

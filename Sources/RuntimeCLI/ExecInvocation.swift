@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cgroups
 import ContainerCore
 import FoundationEssentials
 import OCISpec
@@ -37,9 +38,6 @@ struct ExecInvocation: ParsableCommand {
     }
 
     private func execute() throws -> Int32 {
-        if !cgroups.isEmpty {
-            throw RuntimeError.unsupported("--cgroup: running the process in a sub-cgroup is not supported by this runtime")
-        }
         let runtime = GlobalOptions.current.runtime
         Log.debug("exec \(id): building the process")
         var request: ExecRequest
@@ -63,6 +61,7 @@ struct ExecInvocation: ParsableCommand {
         request.pidFile = pidFile
         request.preserveFDs = preserveFDs
         request.ignorePaused = ignorePaused
+        request.subCgroups = try SubCgroups.parse(cgroups)
         // runc: in the foreground, a terminal without a console socket is ours to relay.
         request.foregroundTerminal = !detach && consoleSocket == nil
         Log.debug("exec \(id): starting \(program ?? "?")\(detach ? " (detached)" : "")")

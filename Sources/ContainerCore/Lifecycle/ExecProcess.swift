@@ -21,6 +21,8 @@ public struct ExecRequest: Sendable {
     public var ignorePaused = false
     /// In the foreground without a console socket, a terminal is relayed by us (as `run`).
     public var foregroundTerminal = false
+    /// `--cgroup`: existing cgroups below the container's to run in (`SubCgroups.parse`).
+    public var subCgroups: [String: String] = [:]
     public init(id: String, process: Process) {
         self.id = id
         self.source = .given(process)
@@ -68,7 +70,10 @@ extension ContainerRuntime {
         // Placed as the init is (CgroupPlacement): born in the cgroup2 directory, writing
         // itself into each v1 hierarchy before it joins the namespaces, and before READY.
         // The parent's `cgroup.procs` writes waited an RCU grace period (~12 ms) here.
-        let placement = record.cgroup.map { CgroupPlacement($0) }
+        if !request.subCgroups.isEmpty && record.cgroup == nil {
+            throw RuntimeError("--cgroup: the container has no cgroup of its own")
+        }
+        let placement = try record.cgroup.map { CgroupPlacement(try $0.below(request.subCgroups)) }
         handles.setCgroupPlacement(cgroup2FD: placement?.cgroup2FD ?? -1, tasksFiles: placement?.tasksFiles ?? [])
         let spawner = try Spawner(plan: plan, handles: handles, configName: "process")
         let pid = try withExtendedLifetime(placement) { try spawner.spawn() }
