@@ -112,6 +112,18 @@ namespaces_tests() {
     expect_eq "user namespace: the process is root inside, host-owned files map to 0" "0 0 0" \
         "$(sed -n '1p;2p;5p' <<<"$STDOUT" | tr '\n' ' ' | sed 's/ $//')" "$(cat "$OUT/$id.err")"
     ctr_delete --force "$id"
+
+    # ... with `runc spec`'s cgroup mount: the container's own cgroups, bound read-only (on a
+    # v1 or hybrid host some exist only once create is under way).
+    jq '.process.args = ["/bin/sh", "-c", "cat /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/pids.max 2>/dev/null"]
+        | .linux.resources.pids.limit = 42
+        | .mounts += [{destination: "/sys/fs/cgroup", type: "cgroup", source: "cgroup", options: ["nosuid", "noexec", "nodev", "relatime", "ro"]}]' \
+        "$ub/config.json" >"$ub/config.json.new" && mv "$ub/config.json.new" "$ub/config.json"
+    id=$(new_id userns-cg)
+    ctr_run "$id" "$ub"
+    expect_eq "user namespace: a cgroup mount shows the container's own cgroup (pids.max)" 42 "$(cat "$OUT/$id.out")" \
+        "$(cat "$OUT/$id.err")"
+    ctr_delete --force "$id"
 }
 
 filesystem_tests() {

@@ -18,7 +18,7 @@ public enum CgroupMountPlanner {
             return [
                 LaunchPlan.PlannedMount(
                     source: hierarchies[0].hostPath, target: target, dest: dest, fstype: nil,
-                    data: nil, flags: UInt(MS_BIND | MS_REC), remountFlags: keep)
+                    data: nil, flags: UInt(MS_BIND | MS_REC), remountFlags: keep, ownCgroup: true)
             ]
         }
         var mounts = [
@@ -31,7 +31,7 @@ public enum CgroupMountPlanner {
                 LaunchPlan.PlannedMount(
                     source: h.hostPath, target: target + "/" + h.name,
                     dest: dest + "/" + h.name, fstype: nil,
-                    data: nil, flags: UInt(MS_BIND | MS_REC), remountFlags: keep))
+                    data: nil, flags: UInt(MS_BIND | MS_REC), remountFlags: keep, ownCgroup: true))
         }
         // The tmpfs itself goes read-only last, after its mount points exist.
         if keep & UInt(MS_RDONLY) != 0 {

@@ -17,6 +17,9 @@ public struct LaunchPlan: Sendable {
         var idmap: IDMap?
         var attrSet: UInt64 = 0  // recursive options (mount_setattr AT_RECURSIVE)
         var attrClear: UInt64 = 0
+        /// A bind of the container's own cgroup directory (a `cgroup` mount): some of those
+        /// are made after the parent opens bind sources, so the child binds it at mount time.
+        var ownCgroup = false
     }
     public struct IDMap: Sendable, Equatable {
         var uidMap: String?

@@ -16,7 +16,9 @@ final class IdmappedMounts {
         let inUserNamespace = plan.cloneFlags & CLONE_NEWUSER != 0 || plan.joins.contains { $0.type == CLONE_NEWUSER }
         for i in plan.mounts.indices {
             let m = plan.mounts[i]
-            if inUserNamespace, m.idmap == nil, let source = m.source, m.fstype == nil,
+            // The container's own cgroup directories may not exist yet (v1 ones are made
+            // while stage 0 starts); world-searchable, the child binds them itself.
+            if inUserNamespace, m.idmap == nil, !m.ownCgroup, let source = m.source, m.fstype == nil,
                 m.flags & UInt(MS_BIND) != 0, m.flags & UInt(MS_REMOUNT) == 0
             {
                 let tree = shim_detached_tree(source, m.flags & UInt(MS_REC) != 0 ? 1 : 0)
