@@ -244,4 +244,27 @@ hooks_tests() {
             "rc=$rc after ${took}s, state=[$(state_dir_entries)] sleep still running: $(pgrep -f '^sleep 4\.77$' | tr '\n' ' '); $(cat "$OUT/$id.err")"
         ctr_delete --force "$id"
     fi
+
+    # Where and as whom the container-namespace hooks run (as runc runs them from its init):
+    # createContainer in the rootfs (a relative path lands in the container, not on the host's
+    # "/"); startContainer as the container's process, its user and seccomp filter included.
+    dir=$WORK/hooks-identity
+    mkdir -p "$dir"
+    chmod 777 "$dir"
+    b=$(mkbundle hooks-identity '.process.args = ["/bin/true"] | .process.user = {uid: 1000, gid: 1000}
+        | .mounts += [{destination: "/hooks", type: "bind", source: $d, options: ["rbind", "rw"]}]
+        | .linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
+                            syscalls: [{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO", errnoRet: 1}]}
+        | .hooks = {createContainer: [{path: "/bin/sh", args: ["sh", "-c", "pwd >\($d)/cc-pwd"]}],
+                    startContainer: [{path: "/bin/sh", args: ["sh", "-c",
+                        "id -u >/hooks/sc-id; mkdir /hooks/hook-dir 2>/dev/null; echo mkdir=$? >>/hooks/sc-id"]}]}' --arg d "$dir")
+    id=$(new_id hooks-identity)
+    ctr_create "$id" "$b"
+    ctr_start "$id"
+    wait_status "$id" stopped 5
+    expect_eq "createContainer runs in the container's rootfs (its working directory)" "$ROOTFS" "$(cat "$dir/cc-pwd" 2>&1)" \
+        "$(cat "$OUT/$id.err")"
+    expect_eq "startContainer runs as the container's process: its user and seccomp filter" "1000 mkdir=1" \
+        "$(tr '\n' ' ' <"$dir/sc-id" 2>&1 | sed 's/ $//')" "$(cat "$OUT/$id.err" "$OUT/$id.start" 2>/dev/null)"
+    ctr_delete --force "$id"
 }

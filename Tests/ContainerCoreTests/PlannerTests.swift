@@ -480,7 +480,7 @@ import Testing
                 LaunchPlan.PlannedMount(
                     source: "/sys/fs/cgroup/c1", target: "/r/sys/fs/cgroup", dest: "/sys/fs/cgroup", fstype: nil,
                     data: nil, flags: UInt(MS_BIND | MS_REC),
-                    remountFlags: UInt(MS_RDONLY | MS_NOSUID))
+                    remountFlags: UInt(MS_RDONLY | MS_NOSUID), ownCgroup: true)
             ])
     }
 
@@ -493,6 +493,9 @@ import Testing
             ])
         #expect(mounts.map(\.target) == ["/r/sys/fs/cgroup", "/r/sys/fs/cgroup/memory", "/r/sys/fs/cgroup/cpu,cpuacct", "/r/sys/fs/cgroup"])
         #expect(mounts.map(\.dest) == ["/sys/fs/cgroup", "/sys/fs/cgroup/memory", "/sys/fs/cgroup/cpu,cpuacct", "/sys/fs/cgroup"])
+        // The binds are the child's to make (their directories may not exist when the parent
+        // opens bind sources for a user namespace).
+        #expect(mounts.map(\.ownCgroup) == [false, true, true, false])
         #expect(mounts[0].fstype == "tmpfs")
         #expect(mounts[1].remountFlags == UInt(MS_RDONLY))
         #expect(mounts[3].flags == UInt(MS_REMOUNT | MS_BIND | MS_RDONLY))

@@ -82,19 +82,35 @@ public struct Planner {
         return plan
     }
 
-    /// A container-namespace hook (createContainer, startContainer): the init's namespaces,
-    /// with full privileges (no seccomp, capabilities or rlimits of the container). Looked up
-    /// in the container (startContainer), argv[0] is the path; executed from an fd opened in
-    /// the runtime's namespace (createContainer, `hostPath`), it sees its args exactly.
+    /// A container-namespace hook, in the init's namespaces, as runc runs it from its init:
+    /// - createContainer (`hostPath`: argv[0] executed from an fd opened in the runtime's
+    ///   namespace, its args exactly) before pivot_root, with full privileges and the rootfs
+    ///   as its working directory, so that relative paths land in the container, never on
+    ///   the host's "/";
+    /// - startContainer (looked up in the container, argv[0] is the path) just before the
+    ///   user process, as that process: its user, capabilities, no_new_privs, rlimits and
+    ///   seccomp filter (a binary of the image gets no more than the container), in its cwd.
+    ///   Seccomp notifications have no agent there: such syscalls fail with ENOSYS.
     func planHook(_ hook: Hook, pid: Int32, hostPath: Bool) throws -> LaunchPlan {
-        let process = Process(user: User(), args: hook.args ?? [hook.path], env: hook.env ?? [], cwd: "/")
+        let args = hook.args ?? [hook.path]
+        if hostPath {
+            let process = Process(user: User(), args: args, env: hook.env ?? [], cwd: rootfs)
+            var plan = try planExec(process, pid: pid)
+            plan.execFromFD = true
+            plan.seccompFilter = nil
+            plan.seccompListener = nil
+            plan.capabilities = nil
+            plan.rlimits = []
+            return plan
+        }
+        var process = spec.process ?? Process(user: User(), cwd: "/")
+        process.args = args
+        process.env = hook.env ?? []
+        process.terminal = false
+        process.consoleSize = nil
         var plan = try planExec(process, pid: pid)
-        if !hostPath { plan.argv = [hook.path] + Array((hook.args ?? [hook.path]).dropFirst()) }
-        plan.execFromFD = hostPath
-        plan.seccompFilter = nil
+        plan.argv = [hook.path] + Array(args.dropFirst())
         plan.seccompListener = nil
-        plan.capabilities = nil
-        plan.rlimits = []
         return plan
     }
 
