@@ -117,6 +117,10 @@ exec_tests() {
         "$b/config.json" >"$WORK/exec-process.json"
     ctr_exec "$id" x-process --process "$WORK/exec-process.json" -- 
     expect_eq "exec --process process.json runs that process (args, env, cwd, user)" "from-json|/var|1234" "$(cat "$OUT/x-process.out")" "$(cat "$OUT/x-process.err")"
+    # ... from a pipe (runc's tty.bats: `-p <(…)`): any readable file, not only a regular one.
+    rt exec --process <(cat "$WORK/exec-process.json") "$id" >"$OUT/x-process-pipe.out" 2>"$OUT/x-process-pipe.err" </dev/null
+    expect_eq "exec --process <(…) reads the process from a pipe" "from-json|/var|1234" "$(cat "$OUT/x-process-pipe.out")" \
+        "$(cat "$OUT/x-process-pipe.err")"
 
     # exec -d -t: the process gets a pty whose master is sent to --console-socket (runc
     # takes --console-socket only together with -d).

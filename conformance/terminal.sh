@@ -85,6 +85,19 @@ terminal_tests() {
         expect_eq "run through the relay exits with the container's code" 5 "$rc" "$got"
         ctr_delete --force "$id"
 
+        # A non-root process owns its pty; the group stays the tty group devpts gives it
+        # (gid=5 in the config), as runc leaves it. And stdin need not be the terminal:
+        # the runtime relays from whichever of its stdio (or /dev/tty) is one.
+        b=$(mkbundle terminal-owner "$ARGS_SH"' | .process.terminal = true | .process.user = {uid: 1000, gid: 100}
+            | .mounts |= map(if .type == "devpts" then .options = ((.options // []) - ["gid=5"] + ["gid=5"]) else . end)' \
+            --arg s 'stat -c %u:%g "$(tty)"')
+        id=$(new_id termowner)
+        timeout -k 3 "$TIMEOUT" script -qec "'$RUNTIME' --root '$STATE' run --bundle '$b' '$id' </dev/null" /dev/null \
+            >"$OUT/$id.script" 2>&1
+        got=$(tr -d '\r' <"$OUT/$id.script")
+        expect_eq "a non-root process owns its pty, whose group stays the tty group (stdin not a terminal)" "1000:5" "$got"
+        ctr_delete --force "$id"
+
         # SIGTERM to a foreground `run` that relays a terminal goes to the container, which
         # exits; run reaps it, cleans up and leaves no process behind.
         local x=$WORK/termsig pid spid

@@ -124,17 +124,18 @@ static void apply_process_settings(const struct shim_plan *p, int sync_fd) {
 }
 
 // stdio belongs to the process's user (runc's fixStdioPermissions): a non-root process can
-// then write to /dev/stderr and its pty. /dev/null is shared and left alone.
+// then write to /dev/stderr and its pty. Only the owner changes: the group stays what the
+// mount gave it (devpts gid=5, the tty group). /dev/null is shared and left alone.
 static void give_stdio(const struct shim_plan *p, int sync_fd) {
-    if (p->uid == 0 && p->gid == 0) return;
+    if (p->uid == 0) return;
     struct stat null_st;
     int have_null = stat("/dev/null", &null_st) == 0;
     for (int fd = 0; fd < 3; fd++) {
         struct stat st;
         if (fstat(fd, &st) < 0) continue;
         if (have_null && S_ISCHR(st.st_mode) && st.st_rdev == null_st.st_rdev) continue;
-        if (st.st_uid == p->uid && st.st_gid == p->gid) continue;
-        if (fchown(fd, p->uid, p->gid) < 0 && errno != EINVAL && errno != EPERM && errno != EROFS && errno != EBADF)
+        if (st.st_uid == p->uid) continue;
+        if (fchown(fd, p->uid, (gid_t)-1) < 0 && errno != EINVAL && errno != EPERM && errno != EROFS && errno != EBADF)
             shim_fail(sync_fd, errno, "giving stdio to process.user", NULL);
     }
 }

@@ -81,6 +81,21 @@ public enum SpecLoader {
         }
     }
 
+    /// A file the caller names on the command line (`exec --process`, `update --resources`):
+    /// as runc, any kind that can be read, a pipe (`-p <(…)`) or FIFO included, up to the same
+    /// bound. Unlike config.json (which comes with the bundle), waiting for a FIFO's writer is
+    /// what the caller asked for.
+    public static func readCallersFile(_ path: String, name: String) throws(SpecError) -> Data {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)
+        guard fd >= 0 else { throw SpecError(file: name, message: "cannot read \(path): \(errnoText())") }
+        defer { close(fd) }
+        var info = stat()
+        if fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
+            throw SpecError(file: name, message: "cannot read \(path): a directory")
+        }
+        return try readAll(fd, path: path, name: name)
+    }
+
     /// Standard input (`update --resources -`), whatever kind of file it is, up to the
     /// same bound.
     public static func readStandardInput(name: String) throws(SpecError) -> Data {

@@ -44,7 +44,7 @@ struct ExecInvocation: ParsableCommand {
         let program: String?
         if let processFile {
             let data: Data
-            do { data = try SpecLoader.readFile(FileIO.absolute(processFile), name: processFile) } catch {
+            do { data = try SpecLoader.readCallersFile(FileIO.absolute(processFile), name: processFile) } catch {
                 throw RuntimeError("--process: \(error)")
             }
             let process: Process

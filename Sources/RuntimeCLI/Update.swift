@@ -71,7 +71,7 @@ struct Update: ParsableCommand {
             let data =
                 resources == "-"
                 ? try SpecLoader.readStandardInput(name: name)
-                : try SpecLoader.readFile(FileIO.absolute(resources), name: name)
+                : try SpecLoader.readCallersFile(FileIO.absolute(resources), name: name)
             return try SpecLoader.decode(LinuxResources.self, from: data, file: name)
         } catch {
             throw RuntimeError("--resources: \(error)")

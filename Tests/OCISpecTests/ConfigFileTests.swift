@@ -6,6 +6,22 @@ import Testing
 /// without blocking and without reading it (issue 10: `config.json → /dev/zero` was a
 /// 4 GB allocation and a crash; a FIFO blocked forever).
 @Suite struct ConfigFileTests {
+    /// A file named on the command line (`exec --process`, `update --resources`) may be a
+    /// pipe, as runc reads it (`-p <(…)`); a directory is still one clear line, and the
+    /// same size bound holds (/dev/zero).
+    @Test func callersFileMayBeAPipe() throws {
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        let text = #"{"args": ["/bin/true"]}"#
+        #expect(text.withCString { write(fds[1], $0, strlen($0)) } == text.utf8.count)
+        close(fds[1])
+        defer { close(fds[0]) }
+        let data = try SpecLoader.readCallersFile("/proc/self/fd/\(fds[0])", name: "process")
+        #expect(String(decoding: data, as: UTF8.self) == text)
+        #expect(throws: SpecError.self) { try SpecLoader.readCallersFile("/tmp", name: "process") }
+        #expect(throws: SpecError.self) { try SpecLoader.readCallersFile("/dev/zero", name: "process") }
+    }
+
     @Test func characterDeviceIsRefusedUnread() throws {
         let bundle = try TempBundle(config: nil)
         #expect(symlink("/dev/zero", bundle.path + "/config.json") == 0)

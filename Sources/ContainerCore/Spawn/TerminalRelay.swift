@@ -9,13 +9,25 @@ final class TerminalRelay {
     private let ours: Int32  // our end of the socketpair the child sends the master over
     let theirs: Int32  // handed to create() as the console socket
     private var master: Int32 = -1
+    /// The terminal we put in raw mode and take the window size from: as runc, the first of
+    /// stderr, stdout and stdin that is one, else our controlling terminal (/dev/tty). The
+    /// relay itself always reads stdin and writes stdout, redirected or not.
+    private let host: Int32
+    private let ownsHost: Bool
     private var saved = termios()
     private var raw = false
 
     init() throws {
-        // Nothing to relay from: runc fails too ("open /dev/tty: no such device or address").
-        guard isatty(0) != 0 else {
-            throw RuntimeError("process.terminal is true, but stdin is not a terminal and no --console-socket was given")
+        if let fd = [Int32(2), 1, 0].first(where: { isatty($0) != 0 }) {
+            (host, ownsHost) = (fd, false)
+        } else {
+            let tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
+            // No terminal at all: runc fails too ("open /dev/tty: no such device or address").
+            guard tty >= 0 else {
+                throw RuntimeError(
+                    "process.terminal is true, but no --console-socket was given and there is no terminal (stdio, /dev/tty) to relay")
+            }
+            (host, ownsHost) = (tty, true)
         }
         var fds: [Int32] = [0, 0]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds) == 0 else {
@@ -26,7 +38,8 @@ final class TerminalRelay {
     }
 
     deinit {
-        if raw { tcsetattr(0, TCSANOW, &saved) }
+        if raw { tcsetattr(host, TCSANOW, &saved) }
+        if ownsHost { close(host) }
         close(ours); close(theirs)
         if master >= 0 { close(master) }
     }
@@ -36,18 +49,16 @@ final class TerminalRelay {
     func attach() throws {
         master = shim_recv_fd(ours)
         guard master >= 0 else { throw RuntimeError.errno("receiving the pty master", -master) }
-        if isatty(0) != 0 {
-            copyWindowSize()
-            tcgetattr(0, &saved)
-            var t = saved
-            cfmakeraw(&t)
-            raw = tcsetattr(0, TCSANOW, &t) == 0
-        }
+        copyWindowSize()
+        tcgetattr(host, &saved)
+        var t = saved
+        cfmakeraw(&t)
+        raw = tcsetattr(host, TCSANOW, &t) == 0
     }
 
     func copyWindowSize() {
         var ws = winsize()
-        if ioctl(0, UInt(TIOCGWINSZ), &ws) == 0 { _ = ioctl(master, UInt(TIOCSWINSZ), &ws) }
+        if ioctl(host, UInt(TIOCGWINSZ), &ws) == 0 { _ = ioctl(master, UInt(TIOCSWINSZ), &ws) }
     }
 
     /// Copy stdin → master and master → stdout until the container's init exits.
