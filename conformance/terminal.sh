@@ -98,6 +98,17 @@ terminal_tests() {
         expect_eq "a non-root process owns its pty, whose group stays the tty group (stdin not a terminal)" "1000:5" "$got"
         ctr_delete --force "$id"
 
+        # A read-only /dev (runc's mounts.bats): /dev/console is still bound to the pty.
+        b=$(mkbundle terminal-rodev "$ARGS_SH"' | .process.terminal = true
+            | .mounts |= map(if .destination == "/dev" then .options += ["ro"] else . end)' \
+            --arg s 'test -c /dev/console && echo console-ok; touch /dev/x 2>/dev/null || echo dev-ro')
+        id=$(new_id termrodev)
+        timeout -k 3 "$TIMEOUT" script -qec "'$RUNTIME' --root '$STATE' run --bundle '$b' '$id'" /dev/null >"$OUT/$id.script" 2>&1
+        # (runc's relay echoes a NUL byte back as "^@" first)
+        got=$(tr -d '\r' <"$OUT/$id.script" | tr '\n' ' ' | sed 's/\^@//g; s/ $//')
+        expect_eq "terminal true with a read-only /dev: /dev/console is the pty, /dev stays read-only" "console-ok dev-ro" "$got"
+        ctr_delete --force "$id"
+
         # SIGTERM to a foreground `run` that relays a terminal goes to the container, which
         # exits; run reaps it, cleans up and leaves no process behind.
         local x=$WORK/termsig pid spid

@@ -296,6 +296,12 @@ void shim_setup_rootfs(const struct shim_plan *p, int sync_fd) {
     for (; mounts_done < p->nmounts; mounts_done++) do_mount(&p->mounts[mounts_done], sync_fd);
     for (int i = 0; i < p->ndevices; i++) make_device(&p->devices[i], sync_fd);
     for (int i = 0; i < p->nsymlinks; i++) make_symlink(&p->symlinks[i], sync_fd);
+    // /dev/console's mount point too, while /dev may still be written (a read-only /dev, as
+    // runc's mounts.bats has it): the console is bound there after pivot_root.
+    if (p->bind_dev_console) {
+        int console = mount_point_fd("/dev/console", 1);
+        if (console >= 0) close(console);
+    }
     for (int i = 0; i < p->nmounts; i++) if (p->mounts[i].ro_after_setup) finish_read_only(&p->mounts[i], sync_fd);
     close(root_fd);
     shim_hooks_pause(p, sync_fd);
