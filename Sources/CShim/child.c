@@ -120,7 +120,13 @@ static void check_fifo_reachable(const struct shim_plan *p, int sync_fd) {
     char path[32];
     shim_fd_path(path, p->exec_fifo_fd);
     int fd = open(path, O_PATH | O_CLOEXEC);
-    if (fd < 0) shim_fail(sync_fd, errno, "exec fifo not reachable (is /proc mounted in the container?):", path);
+    if (fd < 0)
+        shim_fail(sync_fd, errno,
+                  p->setup_rootfs ? "exec fifo not reachable (is /proc mounted in the container?):"
+                                  : "exec fifo not reachable: no /proc in the container (it has no mount namespace of its"
+                                    " own, so config.json's mounts are not made; list {\"type\": \"mount\"} in"
+                                    " linux.namespaces):",
+                  path);
     close(fd);
 }
 

@@ -50,6 +50,15 @@ extension Lifecycle {
             try expectCleanFailure(f, f.newID("procsys"), mentioning: ["/proc", "procfs"])
         }
 
+        /// Without a mount namespace of its own no mount of the config is made (they would land
+        /// in the host's): a root without its own /proc cannot start, and create says why.
+        @Test func noMountNamespaceAndNoProc() throws {
+            let f = try ContainerFixture(args: ["/bin/true"])
+            f.spec.linux?.namespaces?.removeAll { $0.type == "mount" }
+            try f.writeSpec()
+            try expectCleanFailure(f, f.newID("nomntns"), mentioning: ["no mount namespace", "linux.namespaces"])
+        }
+
         @Test func executableNotFound() throws {
             let f = try ContainerFixture(args: ["/bin/no-such-program", "x"])
             try expectCleanFailure(f, f.newID("noexe"), mentioning: ["/bin/no-such-program"])
