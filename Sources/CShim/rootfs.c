@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <linux/magic.h>
 #include <linux/mount.h>
 #include <sys/sysmacros.h>
 #include "child_internal.h"
@@ -122,7 +123,7 @@ static int is_procfs_root_bind(const struct shim_mount *m) {
     if (!(m->flags & MS_BIND) || !m->source || m->tree_fd >= 0) return 0;
     struct statfs fs;
     struct stat st;
-    return statfs(m->source, &fs) == 0 && fs.f_type == 0x9fa0 /* PROC_SUPER_MAGIC */ &&
+    return statfs(m->source, &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC &&
            stat(m->source, &st) == 0 && st.st_ino == 1;
 }
 

@@ -1,4 +1,3 @@
-import Glibc
 import OCISpec
 
 /// `exec --cgroup` (runc 1.1): the process goes into an existing cgroup below the
@@ -42,7 +41,7 @@ extension CgroupHandle {
             return moved
         }
         for (controller, sub) in subs.sorted(by: { $0.key < $1.key }) {
-            guard let base = paths[controller], !controller.isEmpty else {
+            guard let base = paths[controller] else {
                 throw CgroupError(
                     paths.keys.contains { !$0.isEmpty }
                         ? "--cgroup: unknown controller \(quoted(controller)) (not a hierarchy of this container)"
@@ -56,10 +55,7 @@ extension CgroupHandle {
     private static func sub(_ sub: String, of base: String) throws -> String {
         let path = joinPath(base, sub)
         guard path.hasPrefix(base + "/") || path == base else { throw CgroupError("\(sub) is not a sub cgroup path (--cgroup)") }
-        var st = stat()
-        guard stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else {
-            throw CgroupError("no cgroup \(path) (--cgroup \(sub))")
-        }
+        guard CgroupFile.isDirectory(path) else { throw CgroupError("no cgroup \(path) (--cgroup \(sub))") }
         return path
     }
 }

@@ -77,13 +77,13 @@ public struct LaunchPlan: Sendable {
     var maskedPaths: [String] = []
     var readonlyPaths: [String] = []
     var readonlyRoot = false
+    /// The container has a namespace of this type of its own: new or joined by path.
+    func has(_ type: Int32) -> Bool { cloneFlags & type != 0 || joins.contains { $0.type == type } }
+
     /// How many leading mounts the init makes before its first release, while the parent still
     /// makes the cgroups and writes the state record: pseudo filesystems only (no host path
     /// the parent might still be creating), and only when nothing the release brings is needed
     /// (the id maps of a new user namespace, namespaces to join).
-    /// The container has a namespace of this type of its own: new or joined by path.
-    func has(_ type: Int32) -> Bool { cloneFlags & type != 0 || joins.contains { $0.type == type } }
-
     var mountsBeforeRelease: Int {
         guard setupRootfs, cloneFlags & CLONE_NEWUSER == 0, joins.isEmpty, pidNamespaceJoin == nil else { return 0 }
         let pseudo: Set<String> = ["proc", "tmpfs", "devpts", "mqueue", "sysfs"]

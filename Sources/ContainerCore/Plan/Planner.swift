@@ -210,7 +210,7 @@ public struct Planner {
         plan.finalPropagation = propagation ?? 0
         plan.readonlyRoot = spec.root?.readonly ?? false
 
-        let userns = plan.cloneFlags & CLONE_NEWUSER != 0 || plan.joins.contains { $0.type == CLONE_NEWUSER } || options.inUserNamespace
+        let userns = plan.has(CLONE_NEWUSER) || options.inUserNamespace
         for (index, mount) in (spec.mounts ?? []).enumerated() {
             plan.mounts += try planMount(mount, index: index)
         }

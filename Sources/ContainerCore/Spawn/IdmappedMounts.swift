@@ -13,7 +13,7 @@ final class IdmappedMounts {
 
     func prepare(_ plan: LaunchPlan, into handles: LaunchHandles) throws {
         var userns: [String: Int32] = [:]
-        let inUserNamespace = plan.cloneFlags & CLONE_NEWUSER != 0 || plan.joins.contains { $0.type == CLONE_NEWUSER }
+        let inUserNamespace = plan.has(CLONE_NEWUSER)
         for i in plan.mounts.indices {
             let m = plan.mounts[i]
             // The container's own cgroup directories may not exist yet (v1 ones are made
