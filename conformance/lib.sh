@@ -239,6 +239,25 @@ wait_file() {
     return 1
 }
 
+# script_typed OUT INPUT CMD: CMD under script(1), a terminal of its own, its output in OUT;
+# INPUT is typed only once OUT shows the process's pty (/dev/pts/N), i.e. once the runtime's
+# relay is up. Typed earlier, it would be echoed by script's terminal, still in cooked mode,
+# into the middle of the output. Returns CMD's exit code.
+script_typed() {
+    local out=$1 input=$2 cmd=$3 fifo=$WORK/typed.$RANDOM w job rc
+    mkfifo "$fifo"
+    timeout -k 3 "$TIMEOUT" script -qec "$cmd" /dev/null <"$fifo" >"$out" 2>&1 &
+    job=$!
+    exec {w}>"$fifo"
+    wait_file "$out" 5 '/dev/pts/'
+    printf '%s\n' "$input" >&"$w"
+    exec {w}>&-
+    wait "$job"
+    rc=$?
+    rm -f "$fifo"
+    return $rc
+}
+
 # Number of processes running the runtime's own executable (runc's `runc init`, or ours,
 # re-executed from a read-only bind mount of the same file: compared by device and inode):
 # a failed create must not leave one behind.

@@ -233,8 +233,7 @@ runc_users_cli_tests() {
 
     # exec -t without --console-socket, from a terminal: the runtime relays it (like run).
     if command -v script >/dev/null 2>&1; then
-        echo relayed | timeout -k 3 "$TIMEOUT" script -qec "'$RUNTIME' --root '$STATE' exec -t '$id' sh -c 'tty; read l; echo got:\$l; exit 3'" /dev/null \
-            >"$OUT/xt.script" 2>&1
+        script_typed "$OUT/xt.script" relayed "'$RUNTIME' --root '$STATE' exec -t '$id' sh -c 'tty; read l; echo got:\$l; exit 3'"
         rc=$?
         out=$(tr -d '\r' <"$OUT/xt.script")
         expect_match "exec -t without --console-socket: the process's stdio is a pty" '^/dev/pts/[0-9]+$' "$out"

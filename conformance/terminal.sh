@@ -76,8 +76,7 @@ terminal_tests() {
     if command -v script >/dev/null 2>&1; then
         b=$(mkbundle terminal-run "$ARGS_SH"' | .process.terminal = true' --arg s 'tty; read line; echo "got:$line"; exit 5')
         id=$(new_id termrun)
-        echo relayed-input | timeout -k 3 "$TIMEOUT" script -qec "'$RUNTIME' --root '$STATE' run --bundle '$b' '$id'" /dev/null \
-            >"$OUT/$id.script" 2>&1
+        script_typed "$OUT/$id.script" relayed-input "'$RUNTIME' --root '$STATE' run --bundle '$b' '$id'"
         rc=$?
         got=$(tr -d '\r' <"$OUT/$id.script")
         expect_match "run with terminal true and no --console-socket: stdio is a pty" '^/dev/pts/[0-9]+$' "$got"
